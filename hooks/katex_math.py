@@ -1,0 +1,187 @@
+"""Typeset every formula at build time with KaTeX, so pages carry finished math and load no math JavaScript.
+
+pymdownx.arithmatex (``generic: true``) wraps each ``$...$`` in ``<span class="arithmatex">\\(...\\)</span>``
+and each ``$$...$$`` in ``<div class="arithmatex">\\[...\\]</div>``. On the finished page (after the search
+plugin has read the TeX source) this hook replaces those with KaTeX's HTML, rendered by the pinned npm
+``katex`` package inside an embedded V8 (mini-racer). The KaTeX stylesheet and ``.woff2`` fonts of the
+same release are added to the site's files so nothing is fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+ASSET_DIR = "assets/katex"
+
+MATH_ELEMENT = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">'
+    r"(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])"
+    r"</(?P=tag)>",
+    re.DOTALL,
+)
+
+# Errors are caught per formula inside JavaScript so that one bad formula reports itself by name
+# instead of aborting the whole batch with an opaque exception.
+RENDER_BATCH_JS = """
+function renderBatch(items) {
+  return JSON.stringify(items.map(function (item) {
+    try {
+      return {html: katex.renderToString(item[0], {displayMode: item[1], throwOnError: true})};
+    } catch (e) {
+      return {error: String(e.message || e), position: e.position === undefined ? null : e.position};
+    }
+  }));
+}
+"""
+
+
+class KatexError(ValueError):
+    """A formula KaTeX cannot typeset; ``message`` is KaTeX's own explanation."""
+
+    def __init__(self, tex: str, message: str):
+        super().__init__(f"KaTeX error: {message} in {tex!r}")
+        self.tex = tex
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str | None = None
+    error: str | None = None
+
+
+class KatexRenderer:
+    """Renders TeX to HTML with one KaTeX instance; results are memoized per (formula, display mode)."""
+
+    def __init__(self, katex_js: Path):
+        from py_mini_racer import MiniRacer  # imported lazily: loading V8 costs time only when used
+
+        self.katex_js = katex_js
+        self.version = _katex_version(katex_js)
+        self._js = MiniRacer()
+        self._js.eval(katex_js.read_text(encoding="utf-8"))
+        self._js.eval(RENDER_BATCH_JS)
+        self._memo: dict[tuple[str, bool], Rendered] = {}
+
+    def render_many(self, formulas: list[tuple[str, bool]]) -> list[Rendered]:
+        """Render ``(tex, display)`` pairs in one call into V8; errors come back as ``Rendered.error``."""
+        missing = sorted({f for f in formulas if f not in self._memo})
+        if missing:
+            results = json.loads(self._js.call("renderBatch", [list(f) for f in missing]))
+            for formula, result in zip(missing, results, strict=True):
+                self._memo[formula] = Rendered(result.get("html"), result.get("error"))
+        return [self._memo[f] for f in formulas]
+
+    def render(self, tex: str, display: bool = False) -> str:
+        """Render one formula or raise :class:`KatexError`."""
+        (result,) = self.render_many([(tex, display)])
+        if result.error:
+            raise KatexError(tex, result.error)
+        return result.html
+
+
+def _katex_version(katex_js: Path) -> str:
+    package_json = katex_js.parent.parent / "package.json"
+    return json.loads(package_json.read_text(encoding="utf-8"))["version"]
+
+
+def find_katex(project_dir: Path) -> Path:
+    """Locate the pinned ``katex.min.js`` installed by ``npm ci``, or say how to install it."""
+    katex_js = project_dir / "node_modules" / "katex" / "dist" / "katex.min.js"
+    if not katex_js.is_file():
+        raise PluginError(f"KaTeX is not installed ({katex_js} is missing): run `npm ci` in {project_dir}.")
+    return katex_js
+
+
+def line_of(tex: str, markdown: str) -> int | None:
+    """The 1-based line of ``markdown`` where ``tex`` (or its first line) appears, if it does."""
+    for needle in (tex.strip(), tex.strip().splitlines()[0] if tex.strip() else ""):
+        if needle:
+            index = markdown.find(needle)
+            if index >= 0:
+                return markdown.count("\n", 0, index) + 1
+    return None
+
+
+def typeset(page_html: str, renderer: KatexRenderer, locate) -> str:
+    """Replace every arithmatex element of ``page_html`` with KaTeX's HTML.
+
+    ``locate(tex)`` returns a ``"path:line"`` string naming where a formula was written; every failing
+    formula of the page is reported together in one :class:`PluginError`.
+    """
+    matches = list(MATH_ELEMENT.finditer(page_html))
+    if not matches:
+        return page_html
+    formulas = [_formula(m) for m in matches]
+    results = renderer.render_many(formulas)
+    errors = [
+        f"{locate(tex)}: KaTeX error: {r.error} in {tex.strip()!r}"
+        for (tex, _), r in zip(formulas, results, strict=True)
+        if r.error
+    ]
+    if errors:
+        raise PluginError("\n".join(dict.fromkeys(errors)))
+    pieces, last = [], 0
+    for match, (_, display), result in zip(matches, formulas, results, strict=True):
+        pieces.append(page_html[last : match.start()])
+        tag = "div" if display else "span"
+        pieces.append(f'<{tag} class="arithmatex">{result.html}</{tag}>')
+        last = match.end()
+    pieces.append(page_html[last:])
+    return "".join(pieces)
+
+
+def _formula(match: re.Match) -> tuple[str, bool]:
+    display = match.group("display") is not None
+    tex = match.group("display") if display else match.group("inline")
+    return html.unescape(tex), display
+
+
+# --- MkDocs hook events -------------------------------------------------------------------------
+
+_renderer: KatexRenderer | None = None
+_sources: dict[str, str] = {}
+
+
+def on_config(config):
+    global _renderer
+    katex_js = find_katex(Path(config.config_file_path).parent)
+    if _renderer is None or _renderer.katex_js != katex_js:
+        _renderer = KatexRenderer(katex_js)
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    dist = _renderer.katex_js.parent
+    assets = [dist / "katex.min.css", *sorted((dist / "fonts").glob("*.woff2"))]
+    for path in assets:
+        relative = path.relative_to(dist).as_posix()
+        files.append(File.generated(config, f"{ASSET_DIR}/{relative}", abs_src_path=str(path)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    _sources[page.file.src_uri] = markdown
+    return markdown
+
+
+def on_post_page(output, page, config):
+    docs_dir = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix()
+
+    def locate(tex: str) -> str:
+        # A listing page shows other pages' excerpts: look in this page first, then in every source.
+        candidates = [page.file.src_uri, *_sources]
+        for src in candidates:
+            line = line_of(tex, _sources.get(src, ""))
+            if line is not None:
+                return f"{docs_dir}/{src}:{line}"
+        return f"{docs_dir}/{page.file.src_uri}"
+
+    return typeset(output, _renderer, locate)

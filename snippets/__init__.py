@@ -1,0 +1,1 @@
+"""Helpers for the blog's live snippets: tested here, called from posts at build time."""
