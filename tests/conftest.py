@@ -1,0 +1,76 @@
+"""Shared fixtures: the real site built once per session, served over loopback, and a Chromium kept offline."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.project_copy import ROOT, build
+
+CHROMIUM = "/usr/bin/chromium"
+
+# Chromium phones home (updates, sync, QUIC probes) unless told not to; the resolver rule makes any
+# name other than the loopback address unresolvable, so a stray request fails instead of leaving.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real project built strictly into a temporary directory, once per test session."""
+    workspace = tmp_path_factory.mktemp("built")
+    site = workspace / "site"
+    # A fresh cache directory, so the session tests a cold build rather than whatever a developer cached.
+    result = build(ROOT, site, env={"BLOG_CACHE_DIR": str(workspace / "cache")})
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed (exit {result.returncode}):\n{result.stderr[-6000:]}")
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature is the standard library's
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """Base URL (ending in '/') of ``built_site`` served over HTTP on 127.0.0.1 at a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def chromium_path() -> str | None:
+    """The Chromium the browser tests drive: Debian's, since `playwright install` cannot download here."""
+    if Path(CHROMIUM).is_file():
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch options, pointed at the system Chromium and kept off the network."""
+    executable = chromium_path()
+    if executable is None:
+        reason = f"BROWSER TESTS NOT RUN: no Chromium at {CHROMIUM} (install it with `apt-get install chromium`)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + "; CI=true requires them")
+        pytest.skip(reason)
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
