@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,23 +60,36 @@ class Rendered:
 
 
 class KatexRenderer:
-    """Renders TeX to HTML with one KaTeX instance; results are memoized per (formula, display mode)."""
+    """Renders TeX to HTML with one KaTeX instance; results are memoized per (formula, display mode).
+
+    V8 starts only when a formula is neither memoized nor ``remember``-ed from the disk cache, so a build
+    whose formulas are all cached never pays for it. ``renders`` counts the formulas KaTeX really typeset.
+    """
 
     def __init__(self, katex_js: Path):
-        from py_mini_racer import MiniRacer  # imported lazily: loading V8 costs time only when used
-
         self.katex_js = katex_js
         self.version = _katex_version(katex_js)
-        self._js = MiniRacer()
-        self._js.eval(katex_js.read_text(encoding="utf-8"))
-        self._js.eval(RENDER_BATCH_JS)
+        self._js = None
         self._memo: dict[tuple[str, bool], Rendered] = {}
+        self.renders = 0
+        self.requested: set[tuple[str, bool]] = set()  # every formula asked for since the build began
+
+    def remember(self, rendered: dict[tuple[str, bool], str]) -> None:
+        """Take formulas typeset earlier (by this KaTeX version) as already rendered."""
+        for formula, html_ in rendered.items():
+            self._memo.setdefault(formula, Rendered(html_))
+
+    def rendered(self, formulas) -> dict[tuple[str, bool], str]:
+        """The HTML of those of ``formulas`` that rendered without error."""
+        return {f: self._memo[f].html for f in formulas if f in self._memo and self._memo[f].html is not None}
 
     def render_many(self, formulas: list[tuple[str, bool]]) -> list[Rendered]:
         """Render ``(tex, display)`` pairs in one call into V8; errors come back as ``Rendered.error``."""
+        self.requested.update(formulas)
         missing = sorted({f for f in formulas if f not in self._memo})
         if missing:
-            results = json.loads(self._js.call("renderBatch", [list(f) for f in missing]))
+            results = json.loads(self._engine().call("renderBatch", [list(f) for f in missing]))
+            self.renders += len(missing)
             for formula, result in zip(missing, results, strict=True):
                 self._memo[formula] = Rendered(result.get("html"), result.get("error"))
         return [self._memo[f] for f in formulas]
@@ -85,6 +100,73 @@ class KatexRenderer:
         if result.error:
             raise KatexError(tex, result.error)
         return result.html
+
+    def _engine(self):
+        if self._js is None:
+            from py_mini_racer import MiniRacer  # imported here: loading V8 costs time only when used
+
+            self._js = MiniRacer()
+            self._js.eval(self.katex_js.read_text(encoding="utf-8"))
+            self._js.eval(RENDER_BATCH_JS)
+        return self._js
+
+
+class FormulaCache:
+    """Formulas rendered by one KaTeX version, kept in one JSON file between builds.
+
+    The file holds ``{"katex": version, "formulas": [[tex, display, html], ...]}``. It is replaced
+    atomically, so a reader sees the old file or the new one; a file from another KaTeX version, an
+    unreadable file or a malformed entry is ignored, which only means those formulas render again.
+    """
+
+    def __init__(self, path: Path, version: str):
+        self.path = path
+        self.version = version
+
+    def load(self) -> dict[tuple[str, bool], str]:
+        """The cached ``(tex, display) -> html`` entries; empty if there is no usable cache."""
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("katex") != self.version:
+            return {}
+        entries = stored.get("formulas")
+        return {
+            (entry[0], entry[1]): entry[2]
+            for entry in (entries if isinstance(entries, list) else [])
+            if _is_entry(entry)
+        }
+
+    def save(self, rendered: dict[tuple[str, bool], str]) -> None:
+        """Replace the cache with ``rendered``, writing a temporary file first."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        formulas = [[tex, display, html_] for (tex, display), html_ in sorted(rendered.items())]
+        document = json.dumps({"katex": self.version, "formulas": formulas}, ensure_ascii=False)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(document)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _is_entry(entry) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) == 3
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], bool)
+        and isinstance(entry[2], str)
+        and entry[2].startswith('<span class="katex')
+    )
+
+
+def cache_dir(config) -> Path:
+    """Where build caches live: ``$BLOG_CACHE_DIR``, else ``.cache/`` beside ``mkdocs.yml``."""
+    return Path(os.environ.get("BLOG_CACHE_DIR") or Path(config.config_file_path).parent / ".cache")
 
 
 def _katex_version(katex_js: Path) -> str:
@@ -147,14 +229,21 @@ def _formula(match: re.Match) -> tuple[str, bool]:
 # --- MkDocs hook events -------------------------------------------------------------------------
 
 _renderer: KatexRenderer | None = None
+_cache: FormulaCache | None = None
+_cached: dict[tuple[str, bool], str] = {}
 _sources: dict[str, str] = {}
 
 
 def on_config(config):
-    global _renderer
+    global _renderer, _cache, _cached
     katex_js = find_katex(Path(config.config_file_path).parent)
     if _renderer is None or _renderer.katex_js != katex_js:
         _renderer = KatexRenderer(katex_js)
+    _renderer.requested = set()
+    _cache = FormulaCache(cache_dir(config) / "katex.json", _renderer.version)
+    # BLOG_NO_CACHE=1 renders every formula again; the fresh results still replace the cache file.
+    _cached = {} if os.environ.get("BLOG_NO_CACHE") == "1" else _cache.load()
+    _renderer.remember(_cached)
     return config
 
 
@@ -185,3 +274,10 @@ def on_post_page(output, page, config):
         return f"{docs_dir}/{page.file.src_uri}"
 
     return typeset(output, _renderer, locate)
+
+
+def on_post_build(config):
+    # Keep exactly this build's formulas, so the file neither grows forever nor is rewritten when warm.
+    rendered = _renderer.rendered(_renderer.requested)
+    if rendered != _cached:
+        _cache.save(rendered)

@@ -1,0 +1,91 @@
+"""The formula cache: a cached formula is not typeset again, and a bad or foreign cache is never used."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hooks.katex_math import FormulaCache, KatexRenderer, find_katex
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMULAS = [(r"\frac{\partial L}{\partial \theta}", False), (r"\sum_{i=1}^n x_i^2", True)]
+
+
+@pytest.fixture(scope="module")
+def katex_js() -> Path:
+    return find_katex(ROOT)
+
+
+def render_and_save(katex_js: Path, cache: FormulaCache) -> list[str]:
+    renderer = KatexRenderer(katex_js)
+    html = [r.html for r in renderer.render_many(FORMULAS)]
+    cache.save(renderer.rendered(renderer.requested))
+    return html
+
+
+def test_cached_formulas_are_not_rendered_again_and_v8_never_starts(katex_js, tmp_path):
+    cache = FormulaCache(tmp_path / "katex.json", KatexRenderer(katex_js).version)
+    first = render_and_save(katex_js, cache)
+
+    renderer = KatexRenderer(katex_js)
+    renderer.remember(cache.load())
+    second = [r.html for r in renderer.render_many(FORMULAS)]
+
+    assert renderer.renders == 0
+    assert renderer._js is None, "a fully cached build must not start V8"
+    assert second == first
+
+
+def test_a_new_formula_renders_and_only_it(katex_js, tmp_path):
+    cache = FormulaCache(tmp_path / "katex.json", KatexRenderer(katex_js).version)
+    render_and_save(katex_js, cache)
+
+    renderer = KatexRenderer(katex_js)
+    renderer.remember(cache.load())
+    renderer.render_many([*FORMULAS, (r"e^{i\pi} + 1 = 0", False)])
+
+    assert renderer.renders == 1
+
+
+def test_corrupt_file_is_ignored_and_formulas_render_again(katex_js, tmp_path):
+    cache = FormulaCache(tmp_path / "katex.json", KatexRenderer(katex_js).version)
+    expected = render_and_save(katex_js, cache)
+    text = cache.path.read_text(encoding="utf-8")
+    cache.path.write_text(text[: len(text) // 2], encoding="utf-8")  # a write cut off halfway
+
+    assert cache.load() == {}
+    renderer = KatexRenderer(katex_js)
+    renderer.remember(cache.load())
+    assert [r.html for r in renderer.render_many(FORMULAS)] == expected
+    assert renderer.renders == len(FORMULAS)
+
+
+def test_malformed_entry_is_ignored_and_the_others_kept(katex_js, tmp_path):
+    cache = FormulaCache(tmp_path / "katex.json", KatexRenderer(katex_js).version)
+    expected = render_and_save(katex_js, cache)
+    stored = json.loads(cache.path.read_text(encoding="utf-8"))
+    stored["formulas"][0][2] = "<b>not KaTeX</b>"
+    stored["formulas"].append(["x", "inline", 3])
+    cache.path.write_text(json.dumps(stored), encoding="utf-8")
+
+    renderer = KatexRenderer(katex_js)
+    renderer.remember(cache.load())
+    assert len(cache.load()) == len(FORMULAS) - 1
+    assert [r.html for r in renderer.render_many(FORMULAS)] == expected
+    assert renderer.renders == 1
+
+
+def test_another_katex_version_misses(katex_js, tmp_path):
+    version = KatexRenderer(katex_js).version
+    render_and_save(katex_js, FormulaCache(tmp_path / "katex.json", version))
+
+    assert FormulaCache(tmp_path / "katex.json", version).load() != {}
+    assert FormulaCache(tmp_path / "katex.json", version + "-other").load() == {}
+
+
+def test_save_leaves_no_temporary_file(katex_js, tmp_path):
+    cache = FormulaCache(tmp_path / "cache" / "katex.json", KatexRenderer(katex_js).version)
+    render_and_save(katex_js, cache)
+    assert [p.name for p in cache.path.parent.iterdir()] == ["katex.json"]
