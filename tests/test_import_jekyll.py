@@ -55,8 +55,9 @@ def import_fails(tmp_path: Path, capsys, name: str, text: str, *args: str) -> st
 
 def arithmatex(text: str) -> tuple[list[str], list[str]]:
     """(display, inline) formulas as pymdownx.arithmatex sees them in ``text``, the way the site renders it."""
-    html = markdown.markdown(text, extensions=["pymdownx.arithmatex"], extension_configs={
-        "pymdownx.arithmatex": {"generic": True}})
+    html = markdown.markdown(
+        text, extensions=["pymdownx.arithmatex"], extension_configs={"pymdownx.arithmatex": {"generic": True}}
+    )
     display = re.findall(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', html, re.DOTALL)
     inline = re.findall(r'<span class="arithmatex">\\\((.*?)\\\)</span>', html, re.DOTALL)
     return [" ".join(f.split()) for f in display], [" ".join(f.split()) for f in inline]
