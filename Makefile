@@ -20,8 +20,9 @@ node_modules/.installed: package.json package-lock.json
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Builds into a fresh directory and swaps it in for site/ only on success. NO_CACHE=1 reruns every snippet.
 build: setup
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python scripts/build.py $(if $(NO_CACHE),--no-cache)
 
 test: setup
 	$(BIN)/python -m pytest
