@@ -184,8 +184,10 @@ def find_katex(project_dir: Path) -> Path:
 
 def line_of(tex: str, markdown: str) -> int | None:
     """The 1-based line of ``markdown`` where ``tex`` (or its first line) appears, if it does."""
-    for needle in (tex.strip(), tex.strip().splitlines()[0] if tex.strip() else ""):
-        if needle:
+    first = tex.strip().splitlines()[0] if tex.strip() else ""
+    # "$x" before "x": a short formula's bare text can occur earlier in the prose.
+    for needle in ("$" + tex.strip(), tex.strip(), first):
+        if needle.strip("$"):
             index = markdown.find(needle)
             if index >= 0:
                 return markdown.count("\n", 0, index) + 1
@@ -204,7 +206,7 @@ def typeset(page_html: str, renderer: KatexRenderer, locate) -> str:
     formulas = [_formula(m) for m in matches]
     results = renderer.render_many(formulas)
     errors = [
-        f"{locate(tex)}: KaTeX error: {r.error} in {tex.strip()!r}"
+        f"{locate(tex)}: KaTeX error: {' '.join(r.error.split())} in {tex.strip()!r}"
         for (tex, _), r in zip(formulas, results, strict=True)
         if r.error
     ]
@@ -257,7 +259,11 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown, page, config, files):
-    _sources[page.file.src_uri] = markdown
+    # The file as written, front matter included, so a reported line is the file's own line number.
+    try:
+        _sources[page.file.src_uri] = page.file.content_string
+    except (OSError, TypeError, ValueError):
+        _sources[page.file.src_uri] = markdown
     return markdown
 
 
