@@ -1,0 +1,75 @@
+"""What a chain of matrix products costs in each order: counted multiplications and measured seconds."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+
+def multiplications(shapes: list[tuple[int, int]], order: str) -> int:
+    """Scalar multiplications needed to multiply matrices of the given shapes, left to right or right to left.
+
+    ``order`` is ``"reverse"`` (start at the left end: a row vector times matrices, as in reverse mode)
+    or ``"forward"`` (start at the right end, as in forward mode). An (a x b) times (b x c) product
+    costs a*b*c multiplications.
+    """
+    for (_, inner), (rows, _) in zip(shapes[:-1], shapes[1:], strict=True):
+        if inner != rows:
+            raise ValueError(f"shapes do not chain: {shapes}")
+    if order == "reverse":
+        rows = shapes[0][0]  # the running product keeps the first matrix's rows
+        return sum(rows * b * c for b, c in shapes[1:])
+    if order == "forward":
+        cols = shapes[-1][1]  # the running product keeps the last matrix's columns
+        return sum(a * b * cols for a, b in shapes[:-1])
+    raise ValueError(f"order must be 'forward' or 'reverse', not {order!r}")
+
+
+def loss_chain_shapes(n: int, layers: int) -> list[tuple[int, int]]:
+    """Shapes of J_L J_k ... J_1 for a scalar loss after ``layers`` maps of R^n: a 1 x n row, then n x n."""
+    return [(1, n)] + [(n, n)] * layers
+
+
+def best_time(fn: Callable[[], object], budget: float = 0.02, repeats: int = 3) -> float:
+    """Shortest time of one call of ``fn`` in seconds, over at least ``repeats`` calls and ``budget`` seconds.
+
+    The minimum is the least disturbed by other work on the machine.
+    """
+    times = []
+    deadline = time.perf_counter() + budget
+    while len(times) < repeats or time.perf_counter() < deadline:
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def time_chain_orders(sizes: list[int], layers: int, rng: np.random.Generator, budget: float = 0.02):
+    """For each n in ``sizes``, time the product (1 x n row) @ J_k @ ... @ J_1 both ways with numpy.
+
+    Returns a list of ``(n, seconds_forward, seconds_reverse)``; also checks that both orders agree.
+    """
+    results = []
+    for n in sizes:
+        row = rng.normal(size=(1, n))
+        jacobians = [rng.normal(size=(n, n)) / np.sqrt(n) for _ in range(layers)]  # J_k, ..., J_1
+
+        def forward(row=row, jacobians=jacobians):
+            product = jacobians[-1]
+            for J in reversed(jacobians[:-1]):
+                product = J @ product  # matrix times matrix
+            return row @ product
+
+        def reverse(row=row, jacobians=jacobians):
+            product = row
+            for J in jacobians:
+                product = product @ J  # row vector times matrix
+            return product
+
+        a, b = forward(), reverse()
+        if not np.allclose(a, b, rtol=1e-8, atol=1e-10 * np.abs(b).max()):
+            raise AssertionError(f"the two orders disagree for n={n}")
+        results.append((n, best_time(forward, budget), best_time(reverse, budget)))
+    return results

@@ -1,0 +1,122 @@
+"""The post's autodiff against independent methods: finite differences, closed forms, and each other."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from snippets import autodiff as ad
+from snippets import network as nw
+
+
+def relative_error(a, b):
+    a, b = ad.flatten(a), ad.flatten(b)
+    return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
+
+
+layer_sizes = st.lists(st.integers(1, 6), min_size=2, max_size=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(sizes=layer_sizes, examples=st.integers(1, 7), seed=st.integers(0, 2**32 - 1))
+def test_network_gradient_matches_finite_differences_and_forward_mode(sizes, examples, seed):
+    rng = np.random.default_rng(seed)
+    params = nw.init_params(sizes, rng)
+    params = [p + 0.1 * rng.normal(size=p.shape) for p in params]  # nonzero biases too
+    x = rng.normal(size=(examples, sizes[0]))
+    y = rng.normal(size=(examples, sizes[-1]))
+
+    def f(ps):
+        return nw.loss(ps, x, y)
+
+    reverse = ad.gradient_reverse(f, params)
+    forward = ad.gradient_forward(f, params)
+    differences = ad.gradient_finite_differences(f, params, h=1e-6)
+    assert [g.shape for g in reverse] == [p.shape for p in params]
+    assert relative_error(forward, reverse) < 1e-10
+    assert relative_error(reverse, differences) < 1e-6
+
+
+shapes = st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5))
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2**32 - 1))
+def test_each_operation_against_finite_differences(shape, seed):
+    """Broadcast add, elementwise product, matmul, tanh, subtraction of a constant, mean: all in one loss."""
+    m, k, n = shape
+    rng = np.random.default_rng(seed)
+    params = [rng.normal(size=(m, k)), rng.normal(size=(k, n)), rng.normal(size=(n,)), rng.normal(size=(m, n))]
+    target = rng.normal(size=(m, n))
+
+    def f(ps):
+        A, B, b, C = ps
+        z = (A @ B + b).tanh() if not isinstance(A, np.ndarray) else np.tanh(A @ B + b)
+        r = z * C - target
+        return (r * r).mean()
+
+    reverse = ad.gradient_reverse(f, params)
+    assert relative_error(ad.gradient_forward(f, params), reverse) < 1e-10
+    assert relative_error(reverse, ad.gradient_finite_differences(f, params)) < 1e-6
+
+
+def test_least_squares_gradient_has_its_closed_form():
+    rng = np.random.default_rng(1)
+    X, w, y = rng.normal(size=(20, 3)), rng.normal(size=(3, 1)), rng.normal(size=(20, 1))
+    (grad,) = ad.gradient_reverse(lambda ps: nw.mse(X @ ps[0], y), [w])
+    np.testing.assert_allclose(grad, 2 / 20 * X.T @ (X @ w - y), rtol=1e-12)
+
+
+def test_forward_jacobian_of_a_layer_has_its_closed_form():
+    rng = np.random.default_rng(2)
+    W, x = rng.normal(size=(4, 3)), rng.normal(size=3)
+    J = ad.jacobian_forward(lambda v: (W @ v).tanh(), x)
+    np.testing.assert_allclose(J, np.diag(1 - np.tanh(W @ x) ** 2) @ W, rtol=1e-12)
+
+
+def test_a_wrong_derivative_is_caught():
+    """The checks in the post can fail: a tanh with a wrong derivative disagrees with finite differences."""
+    rng = np.random.default_rng(3)
+    params = nw.init_params([2, 3, 1], rng)
+    x, y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+    original = ad.Tensor.tanh
+
+    def wrong_tanh(self):
+        out = ad.Tensor(np.tanh(self.value), (self,))
+
+        def _backward():
+            self.grad += out.grad  # forgets the factor 1 - tanh^2
+
+        out._backward = _backward
+        return out
+
+    ad.Tensor.tanh = wrong_tanh
+    try:
+        reverse = ad.gradient_reverse(lambda ps: nw.loss(ps, x, y), params)
+    finally:
+        ad.Tensor.tanh = original
+    differences = ad.gradient_finite_differences(lambda ps: nw.loss(ps, x, y), params)
+    assert relative_error(reverse, differences) > 1e-3
+
+
+def test_gradient_accumulates_over_shared_use():
+    """A tensor used twice gets the sum of both contributions (d(x*x)/dx = 2x)."""
+    x = ad.Tensor(np.array([1.5, -2.0]))
+    (x * x).mean().backward()
+    np.testing.assert_allclose(x.grad, np.array([1.5, -2.0]))
+
+
+def test_flatten_roundtrip():
+    arrays = [np.arange(6.0).reshape(2, 3), np.arange(2.0)]
+    back = ad.unflatten(ad.flatten(arrays), [a.shape for a in arrays])
+    for a, b in zip(arrays, back, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_training_lowers_the_loss():
+    rng = np.random.default_rng(0)
+    x, y = nw.make_data(rng, 64)
+    params = nw.init_params([1, 8, 1], rng)
+    _, losses = nw.train(params, x, y, step=0.2, steps=200)
+    assert losses[-1] < 0.5 * losses[0]
+    assert losses == pytest.approx(sorted(losses, reverse=True), rel=1e-3)

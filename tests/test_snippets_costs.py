@@ -1,0 +1,40 @@
+"""Operation counts of the two multiplication orders, against their closed forms."""
+
+import numpy as np
+import pytest
+
+from snippets import costs
+
+
+@pytest.mark.parametrize("n,k", [(1, 1), (3, 2), (10, 4), (100, 7)])
+def test_counts_for_a_scalar_loss_chain(n, k):
+    shapes = costs.loss_chain_shapes(n, k)
+    assert costs.multiplications(shapes, "reverse") == k * n**2
+    assert costs.multiplications(shapes, "forward") == (k - 1) * n**3 + n**2
+
+
+def test_counts_for_uneven_shapes():
+    # (2x3)(3x4)(4x5): left first 2*3*4 + 2*4*5 = 64; right first 3*4*5 + 2*3*5 = 90.
+    shapes = [(2, 3), (3, 4), (4, 5)]
+    assert costs.multiplications(shapes, "reverse") == 64
+    assert costs.multiplications(shapes, "forward") == 90
+
+
+def test_shapes_must_chain():
+    with pytest.raises(ValueError):
+        costs.multiplications([(1, 3), (4, 4)], "reverse")
+    with pytest.raises(ValueError):
+        costs.multiplications([(1, 3), (3, 3)], "sideways")
+
+
+def test_timing_reports_every_size_and_positive_times():
+    result = costs.time_chain_orders([4, 8], layers=3, rng=np.random.default_rng(0), budget=0.001)
+    assert [n for n, _, _ in result] == [4, 8]
+    assert all(f > 0 and r > 0 for _, f, r in result)
+
+
+def test_best_time_is_a_minimum_over_at_least_the_requested_calls():
+    calls = []
+    t = costs.best_time(lambda: calls.append(1), budget=0.0, repeats=5)
+    assert len(calls) >= 5
+    assert 0 <= t < 0.1

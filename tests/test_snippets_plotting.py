@@ -1,0 +1,33 @@
+"""The figures are inline-ready, accessible, theme-neutral and reproducible."""
+
+import numpy as np
+
+from snippets import plotting
+
+
+def svg():
+    return plotting.timing_figure([(8, 2e-3, 1e-3), (16, 8e-3, 2e-3)], alt="Two lines & a test")
+
+
+def test_svg_is_inline_ready_and_accessible():
+    out = svg()
+    assert out.startswith("<svg")
+    assert 'role="img"' in out and 'aria-label="Two lines &amp; a test"' in out
+    assert "<title>Two lines &amp; a test</title>" in out
+    assert plotting.INK not in out and "currentColor" in out
+    assert "<text" in out  # text kept as text
+    assert 'width="100%"' in out and "height=" not in out.split(">", 1)[0]
+
+
+def test_svg_is_reproducible():
+    assert svg() == svg()
+
+
+def test_other_figures_render():
+    xs = np.array([0.0, 1.0, 2.0])
+    out = plotting.descent_figure(lambda x: (x - 1) ** 2, [("a", xs), ("b", xs)], (0.0, 2.0), alt="descent")
+    assert out.count("<title>") == 1
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (10, 1))
+    out = plotting.training_figure([1.0, 0.5, 0.2], x, x, lambda g: g, alt="training")
+    assert 'aria-label="training"' in out
