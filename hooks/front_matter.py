@@ -81,8 +81,12 @@ def check_date(value) -> str | None:
         return None
     if isinstance(value, dt.date):  # datetime is a date too
         return None
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value.strip()):
-        return f"{value!r} is not a real date"
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return f"{value!r} is not a real date"
+        return f"{value!r} is quoted, so it is text: write it without quotes"
     return f"{value!r} is not a date; write YYYY-MM-DD without quotes"
 
 
