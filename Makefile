@@ -27,6 +27,10 @@ build: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Build-speed and page-weight figures for this machine (a few minutes); `make bench ARGS=--quick` for a rough run.
+bench: setup
+	$(BIN)/python scripts/bench.py $(ARGS)
+
 lock: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade -e ".[test]"
 	{ echo "# Every Python package of the build and the tests, pinned. Regenerate after changing pyproject.toml:"; \

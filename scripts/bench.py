@@ -1,0 +1,661 @@
+#!/usr/bin/env python3
+"""Measure, on this machine, how fast the blog builds and how heavy a post page is (`make bench`).
+
+    scripts/bench.py [--quick] [--repeat N] [--sizes 10,100,300] [--profile]
+
+Every build runs on a temporary copy of the project, so the real ``site/`` and ``.cache/`` are never
+touched. Each figure is measured several times, the rounds interleaved so that noise from other work on
+the machine spreads over all of them, and is shown as median and min–max. What the figures mean, and
+the results of a run, are in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIED = ["mkdocs.yml", "docs", "hooks", "overrides", "snippets"]
+POSTS = Path("docs/blog/posts")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+# A markdown-exec fence: ```python exec="on" session="s" ...  (code)  ```
+EXEC_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?:python|py)\b"
+    r'(?P<options>[^\n]*\bexec="(?:on|1|true|yes)"[^\n]*)\n'
+    r"(?P<code>.*?)\n?^(?P=indent)(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+OPTION = re.compile(r'(\w+)="([^"]*)"')
+
+
+class BenchError(RuntimeError):
+    """A build or measurement failed; the message carries the log."""
+
+
+# --- project copies ------------------------------------------------------------------------------
+
+
+def copy_project(destination: Path, with_posts: bool = True) -> Path:
+    """Copy what a build reads into ``destination`` (node_modules is linked, not copied)."""
+    destination.mkdir(parents=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    if not with_posts:
+        for post in (destination / POSTS).glob("*.md"):
+            post.unlink()
+    (destination / "node_modules").symlink_to(ROOT / "node_modules")
+    return destination
+
+
+def exec_fences(markdown: str) -> list[re.Match]:
+    """The markdown-exec Python blocks of a page, in order."""
+    return list(EXEC_FENCE.finditer(markdown))
+
+
+def count_snippets(project: Path) -> int:
+    return sum(len(exec_fences(p.read_text(encoding="utf-8"))) for p in (project / POSTS).glob("*.md"))
+
+
+def edited_post(project: Path) -> Path:
+    """The post the edit measurements change: the one with the most snippets (ties: the first by name)."""
+    posts = sorted((project / POSTS).glob("*.md"))
+    return max(posts, key=lambda p: len(exec_fences(p.read_text(encoding="utf-8"))))
+
+
+def edit_post(post: Path, label: str) -> int:
+    """Save ``post`` as a writer would: a new paragraph with a new formula, and a changed last snippet.
+
+    Returns how many snippets the edit should re-run (the changed one: it is the page's last).
+    """
+    text = post.read_text(encoding="utf-8")
+    fences = exec_fences(text)
+    if fences:
+        last = fences[-1]
+        code_start = last.start("code")
+        text = f"{text[:code_start]}{last.group('indent')}# {label}\n{text[code_start:]}"
+    text = text.rstrip("\n") + f"\n\nEdited for {label}: the new formula is $x_{{{len(text)}}} = {label.count('-')}$.\n"
+    post.write_text(text, encoding="utf-8")
+    return 1 if fences else 0
+
+
+# --- builds --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    executed: int | None  # snippets the build ran, from BLOG_EXEC_STATS; None if the build does not say
+
+
+def mkdocs_env(project: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "BLOG_CACHE_DIR": str(project / ".cache"),
+        "BLOG_EXEC_STATS": str(project / "exec-stats.json"),
+        **extra,
+    }
+
+
+def build(project: Path, *command_prefix: str) -> Run:
+    """Run ``mkdocs build --strict`` on ``project`` and time it; the peak RSS is this build's alone."""
+    stats = project / "exec-stats.json"
+    stats.unlink(missing_ok=True)
+    log_path = project / "build.log"
+    command = [*(command_prefix or [sys.executable]), "-m", "mkdocs", "build", "--strict", "-q"]
+    command += ["-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
+    with open(log_path, "wb") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=project, env=mkdocs_env(project), stdout=log, stderr=log)
+        # os.wait4 gives the rusage of this child only (RUSAGE_CHILDREN would be the max of all so far).
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise BenchError(f"build of {project} failed:\n{log_path.read_text(errors='replace')[-4000:]}")
+    executed = len(json.loads(stats.read_text())["executed"]) if stats.exists() else None
+    return Run(seconds, usage.ru_maxrss / 1024, executed)
+
+
+def clear_caches(project: Path) -> None:
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+
+
+# --- the floor -----------------------------------------------------------------------------------
+
+
+def make_floor(project: Path) -> None:
+    """Turn a project copy into the floor: MkDocs + Material with nothing of ours left to compute.
+
+    The markdown-exec plugin and the execution and KaTeX hooks leave the config; each exec fence in the
+    posts is replaced by what it prints (run once, here, outside the timed builds), as a cache would
+    replay it; formulas stay as arithmatex's TeX spans, which is what a cache hit costs minus the lookup.
+    """
+    config = project / "mkdocs.yml"
+    text = drop_yaml_item(config.read_text(encoding="utf-8"), r"markdown-exec\b")
+    text = drop_yaml_item(text, r"hooks/(?:katex_math|execution)\.py\b")
+    config.write_text(text, encoding="utf-8")
+    for post in sorted((project / POSTS).glob("*.md")):
+        post.write_text(replay_snippets(post.read_text(encoding="utf-8"), project), encoding="utf-8")
+
+
+def drop_yaml_item(text: str, name_pattern: str) -> str:
+    """Remove the YAML list item ``- name...`` and the lines indented under it."""
+    lines = text.splitlines(keepends=True)
+    item = re.compile(rf"^(?P<indent>\s*)- {name_pattern}")
+    for index, line in enumerate(lines):
+        match = item.match(line)
+        if match:
+            end = index + 1
+            while end < len(lines) and (
+                not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > len(match["indent"])
+            ):
+                end += 1
+            while end > index + 1 and not lines[end - 1].strip():  # keep the blank lines that follow it
+                end -= 1
+            return "".join(lines[:index] + lines[end:])
+    raise BenchError(f"mkdocs.yml has no list item matching {name_pattern!r}: update make_floor")
+
+
+def replay_snippets(markdown: str, project: Path) -> str:
+    """``markdown`` with each exec fence replaced by its output, as markdown-exec would show it."""
+    sessions: dict[str, dict] = {}
+    pieces, last = [], 0
+    for fence in exec_fences(markdown):
+        options = dict(OPTION.findall(fence["options"]))
+        code = "\n".join(line.removeprefix(fence["indent"]) for line in fence["code"].splitlines())
+        namespace = sessions.setdefault(options["session"], {}) if "session" in options else {}
+        output = run_snippet(code, namespace, project)
+        if options.get("result"):
+            output = f"```{options['result']}\n{output}\n```"
+        elif options.get("html", "").lower() in {"1", "on", "true", "yes"}:
+            output = f"<div>\n{output}\n</div>"
+        if options.get("source"):
+            shown = f"```python\n{code}\n```"
+            output = f"{output}\n\n{shown}" if options["source"] == "below" else f"{shown}\n\n{output}"
+        indented = "\n".join(fence["indent"] + line if line else line for line in output.splitlines())
+        pieces += [markdown[last : fence.start()], indented]
+        last = fence.end()
+    return "".join(pieces) + markdown[last:]
+
+
+def run_snippet(code: str, namespace: dict, project: Path) -> str:
+    """Run one snippet the way markdown-exec does: only its own ``print`` calls reach the page."""
+    buffer = io.StringIO()
+    namespace.setdefault("__name__", "__main__")
+    namespace["print"] = functools.partial(print, file=buffer)
+    with contextlib.chdir(project):
+        sys.path.insert(0, str(project))
+        try:
+            exec(compile(code, "<snippet>", "exec"), namespace)  # noqa: S102 - replaying the posts' own code
+        finally:
+            sys.path.remove(str(project))
+    return buffer.getvalue().rstrip("\n")
+
+
+# --- synthetic sites -----------------------------------------------------------------------------
+
+
+def synthetic_post(number: int) -> str:
+    """A post with 3 small snippets (one session) and 15 formulas, all distinct from other posts'."""
+    n = number
+    inline = " ".join(f"Term {k} is $a_{{{n},{k}}} = \\frac{{{n}}}{{{k}+x^{{{k}}}}}$." for k in range(1, 11))
+    display = "\n\n".join(
+        f"$$\n\\sum_{{i=1}}^{{{n}}} \\left(x_i - \\mu_{{{k}}}\\right)^{{{k}}} = \\int_0^{{{n}}} f_{{{k}}}(t)\\,dt\n$$"
+        for k in range(1, 6)
+    )
+    return f"""---
+title: Synthetic post {n}
+date: {2020 + n // 300}-{1 + n % 12:02d}-{1 + n % 28:02d}
+authors: [editor]
+categories: [Mathematics]
+tags: [bench]
+description: Synthetic post {n} of the build benchmark.
+---
+
+# Synthetic post {n}
+
+A post generated by scripts/bench.py. {inline}
+
+<!-- more -->
+
+## Formulas
+
+{display}
+
+## Snippets
+
+```python exec="on" session="post-{n}"
+values = [k * k for k in range(1, {n % 7 + 4})]
+print(f"The squares are {{', '.join(map(str, values))}}.")
+```
+
+```python exec="on" session="post-{n}" source="above"
+total = sum(values)
+print(f"Their sum is **{{total}}**.")
+```
+
+```python exec="on" session="post-{n}"
+import math
+
+print("| k | square root |\\n| --- | --- |")
+for k in values[:3]:
+    print(f"| {{k}} | {{math.sqrt(k):.4f}} |")
+```
+"""
+
+
+def synthetic_site(destination: Path, posts: int) -> Path:
+    project = copy_project(destination, with_posts=False)
+    for number in range(1, posts + 1):
+        (project / POSTS / f"synthetic-{number:03d}.md").write_text(synthetic_post(number), encoding="utf-8")
+    return project
+
+
+# --- mkdocs serve --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_for(url: str, text: str, timeout: float) -> float:
+    """Poll ``url`` every 10 ms until its body contains ``text``; return when that happened."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        body = fetch(url)
+        if body is not None and text in body:
+            return time.perf_counter()
+        time.sleep(0.01)
+    raise BenchError(f"{url} did not show {text!r} within {timeout:.0f} s")
+
+
+def page_path_containing(site: Path, text: str) -> str:
+    """The site-relative URL path of the one page whose HTML contains ``text``."""
+    for page in sorted(site.rglob("index.html")):
+        if text in page.read_text(encoding="utf-8", errors="replace"):
+            return page.parent.relative_to(site).as_posix() + "/"
+    raise BenchError(f"no page of {site} contains {text!r}")
+
+
+def edit_to_reload(project: Path, repeats: int) -> list[float]:
+    """Seconds from saving a post to `mkdocs serve` serving the page with the new text, ``repeats`` times."""
+    post = edited_post(project)
+    edit_post(post, "bench-serve-0")
+    build(project)  # warms the caches as a writer's previous session would have, and finds the URL
+    url = f"http://127.0.0.1:{free_port()}/"
+    page = url + page_path_containing(project / "site", "bench-serve-0")
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"), "-a", url[7:-1]]
+    with open(project / "serve.log", "wb") as log:
+        server = subprocess.Popen(command, cwd=project, env=mkdocs_env(project), stdout=log, stderr=log)
+    try:
+        wait_for(page, "bench-serve-0", timeout=120)
+        times = []
+        for round_ in range(1, repeats + 1):
+            label = f"bench-serve-{round_}"
+            edit_post(post, label)
+            saved = time.perf_counter()
+            times.append(wait_for(page, label, timeout=60) - saved)
+            time.sleep(0.5)  # let the server settle before the next save
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --- the post page in Chromium -------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+        pass
+
+
+@dataclass
+class PageWeight:
+    bytes_by_kind: dict[str, int] = field(default_factory=dict)
+    requests: int = 0
+    external: list[str] = field(default_factory=list)
+
+
+KINDS = {"document": "HTML", "stylesheet": "CSS", "script": "JS", "font": "fonts", "image": "images"}
+
+
+def page_weight(site: Path, path: str) -> PageWeight:
+    """Load ``path`` of ``site`` in Chromium, served from 127.0.0.1, and add up what it transferred."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    weight = PageWeight()
+
+    def keep_local(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            weight.external.append(route.request.url)
+            route.abort()
+
+    def count(request):
+        sizes = request.sizes()
+        kind = KINDS.get(request.resource_type, "other")
+        transferred = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        weight.bytes_by_kind[kind] = weight.bytes_by_kind.get(kind, 0) + transferred
+        weight.requests += 1
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.route("**/*", keep_local)
+            page.on("requestfinished", count)
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(500)  # late requests (the search index) count too
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return weight
+
+
+# --- profiling -----------------------------------------------------------------------------------
+
+
+def profile_build(project: Path, label: str, top: int = 25) -> None:
+    """Print where a build of ``project`` spends its time (cProfile, by cumulative and own time)."""
+    import pstats
+
+    output = project / "build.prof"
+    build(project, sys.executable, "-m", "cProfile", "-o", str(output))
+    print(f"\n## cProfile: {label}")
+    for order in ("cumulative", "tottime"):
+        stream = io.StringIO()
+        pstats.Stats(str(output), stream=stream).strip_dirs().sort_stats(order).print_stats(top)
+        print("\n".join(line for line in stream.getvalue().splitlines() if line.strip())[:6000])
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One measured quantity: its runs, summarized as median and min–max."""
+
+    name: str
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> list[float]:
+        return [r.seconds for r in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def executed(self) -> str:
+        counts = {r.executed for r in self.runs}
+        return "n/a" if counts == {None} else "/".join(str(c) for c in sorted(counts, key=str))
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+
+def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure], dict]:
+    """Floor, cold, warm and one-post edit builds of the real site, interleaved round by round."""
+    project = copy_project(workspace / "real")
+    floor = copy_project(workspace / "floor")
+    make_floor(floor)
+    facts = {"posts": len(list((project / POSTS).glob("*.md"))), "snippets": count_snippets(project)}
+    figures = {name: Figure(name) for name in ("floor", "cold", "warm", "edit")}
+    build(floor)  # one untimed build each, so that first-use disk effects land in no figure
+    build(project)
+    for round_ in range(repeats):
+        figures["floor"].runs.append(build(floor))
+        clear_caches(project)
+        figures["cold"].runs.append(build(project))
+        figures["warm"].runs.append(build(project))
+        facts["edit_expects"] = edit_post(edited_post(project), f"bench-edit-{round_}")
+        figures["edit"].runs.append(build(project))
+    facts["post_path"] = page_path_containing(project / "site", f"bench-edit-{repeats - 1}")
+    facts["site"] = project / "site"
+    return figures, facts
+
+
+def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int, dict[str, Figure]]:
+    """Floor, cold and warm builds of synthetic sites, the rounds interleaved."""
+    projects, floors = {}, {}
+    for size in sizes:
+        projects[size] = synthetic_site(workspace / f"synthetic-{size}", size)
+        floors[size] = synthetic_site(workspace / f"synthetic-{size}-floor", size)
+        make_floor(floors[size])
+    figures = {size: {kind: Figure(f"{size} posts {kind}") for kind in ("floor", "cold", "warm")} for size in sizes}
+    for _ in range(repeats):
+        for size, project in projects.items():
+            figures[size]["floor"].runs.append(build(floors[size]))
+            clear_caches(project)
+            figures[size]["cold"].runs.append(build(project))
+            figures[size]["warm"].runs.append(build(project))
+    return figures
+
+
+def row(name: str, values: list[float], unit: str, ratio_to: float | None = None, extra: str = "") -> str:
+    median = statistics.median(values)
+    ratio = f"{median / ratio_to:5.2f}×" if ratio_to else "      "
+    spread = f"{min(values):.2f}–{max(values):.2f}"
+    return f"| {name:<34} | {median:7.2f} {unit:<3} | {spread:>13} | {ratio:>6} | {extra}"
+
+
+def verdict(ok: bool | None) -> str:
+    return {True: "pass", False: "MISS", None: "unknown"}[ok]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        kib = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+        memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
+    load = ", load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} CPUs ({cpu}){memory}, Python {platform.python_version()}, {platform.system()}{load}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one round of everything, synthetic sizes 10 and 100")
+    parser.add_argument("--repeat", type=int, help="rounds of each real-site measurement (default 5, quick 1)")
+    parser.add_argument("--sizes", help="synthetic site sizes in posts (default 10,100,300)")
+    parser.add_argument("--scaling-repeat", type=int, help="rounds of each synthetic build (default 3, quick 1)")
+    parser.add_argument("--profile", action="store_true", help="also print cProfile of warm and cold builds")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory and print its path")
+    args = parser.parse_args(argv)
+    repeats = args.repeat or (1 if args.quick else 5)
+    scaling_repeats = args.scaling_repeat or (1 if args.quick else 3)
+    sizes = [int(s) for s in (args.sizes or ("10,100" if args.quick else "10,100,300")).split(",")]
+    started = time.perf_counter()
+
+    workspace = Path(tempfile.mkdtemp(prefix="blog-bench-"))
+    try:
+        print(f"# make bench — {time.strftime('%Y-%m-%d %H:%M %Z')}\n\nMachine: {machine()}\n", flush=True)
+        print(f"real site: {repeats} rounds of floor/cold/warm/edit builds …", flush=True)
+        real, facts = measure_real_site(workspace, repeats)
+        print(f"synthetic sites {sizes}: {scaling_repeats} rounds of cold/warm builds …", flush=True)
+        scaling = measure_scaling(workspace, sizes, scaling_repeats)
+        print(f"mkdocs serve: {repeats} edits …", flush=True)
+        reloads = edit_to_reload(copy_project(workspace / "serve"), repeats)
+        print("post page in Chromium …", flush=True)
+        weight = page_weight(facts["site"], facts["post_path"])
+        report(real, facts, scaling, reloads, weight)
+        if args.profile:
+            profile_build(workspace / "real", "warm build of the real site")
+            largest = workspace / f"synthetic-{max(sizes)}"
+            profile_build(largest, f"warm build of the {max(sizes)}-post synthetic site")
+            clear_caches(largest)
+            profile_build(largest, f"cold build of the {max(sizes)}-post synthetic site")
+        print(f"\nbench took {time.perf_counter() - started:.0f} s")
+    finally:
+        if args.keep:
+            print(f"kept {workspace}")
+        else:
+            shutil.rmtree(workspace, ignore_errors=True)
+    return 0
+
+
+def report(real, facts, scaling, reloads, weight: PageWeight) -> None:
+    floor = real["floor"].median
+    print(f"\nReal site: {facts['posts']} post(s), {facts['snippets']} snippet(s).\n")
+    print(f"| {'build':<34} | {'median':>11} | {'min–max':>13} | {'×floor':>6} | snippets run | peak RSS")
+    print(f"|{'-' * 36}|{'-' * 13}|{'-' * 15}|{'-' * 8}|--------------|---------")
+    descriptions = {
+        "floor": "floor (MkDocs + Material alone)",
+        "cold": "cold (empty caches)",
+        "warm": "warm (nothing changed)",
+        "edit": "one-post edit",
+    }
+    for key, figure in real.items():
+        extra = f"{figure.executed:>12} | {figure.peak_mb:5.0f} MB"
+        print(row(descriptions[key], figure.seconds, "s", floor, extra))
+    for size, figures in scaling.items():
+        for kind, figure in figures.items():
+            per_post = statistics.median(figure.seconds) / size
+            extra = f"{figure.executed:>12} | {figure.peak_mb:5.0f} MB | {per_post * 1000:.0f} ms/post"
+            print(row(f"synthetic {size} posts, {kind}", figure.seconds, "s", figures["floor"].median, extra))
+    print(row("edit-to-reload under mkdocs serve", reloads, "s"))
+
+    kinds = ["HTML", "CSS", "JS", "fonts", "images", "other"]
+    print("\nPost page in Chromium (bytes transferred, headers included):\n")
+    print("| " + " | ".join(kinds) + " | total | total without fonts | requests | external requests |")
+    print("|" + "---|" * (len(kinds) + 4))
+    sizes = [weight.bytes_by_kind.get(k, 0) for k in kinds]
+    without_fonts = sum(sizes) - weight.bytes_by_kind.get("fonts", 0)
+    cells = [f"{s / 1024:.1f} KB" for s in sizes]
+    print(
+        f"| {' | '.join(cells)} | {sum(sizes) / 1024:.1f} KB | {without_fonts / 1024:.1f} KB | "
+        f"{weight.requests} | {len(weight.external)} |"
+    )
+    for url in weight.external:
+        print(f"  external: {url}")
+
+    print("\nTargets:\n")
+    targets = execution_targets(real, facts, scaling)
+    targets += [
+        (f"warm ≤ 1.15 × floor (is {real['warm'].median / floor:.2f}×)", real["warm"].median <= 1.15 * floor),
+        (f"cold ≤ 2 × floor (is {real['cold'].median / floor:.2f}×)", real["cold"].median <= 2 * floor),
+    ]
+    if 300 in scaling:
+        floor_300 = scaling[300]["floor"].median
+        targets += [
+            (
+                f"300 posts warm ≤ 1.15 × floor (is {scaling[300]['warm'].median / floor_300:.2f}×)",
+                scaling[300]["warm"].median <= 1.15 * floor_300,
+            ),
+            (
+                f"300 posts cold ≤ 2 × floor (is {scaling[300]['cold'].median / floor_300:.2f}×)",
+                scaling[300]["cold"].median <= 2 * floor_300,
+            ),
+        ]
+        cold, warm = scaling[300]["cold"].median, scaling[300]["warm"].median
+        targets += [
+            (f"300 posts cold ≤ 60 s (is {cold:.1f} s)", cold <= 60),
+            (f"300 posts warm ≤ 30 s (is {warm:.1f} s)", warm <= 30),
+        ]
+    if len(scaling) >= 3:
+        targets += linearity(scaling)
+    reload_median = statistics.median(reloads)
+    targets += [
+        (f"edit-to-reload ≤ 1.5 s (is {reload_median:.2f} s)", reload_median <= 1.5),
+        (f"post page: 0 external requests (is {len(weight.external)})", not weight.external),
+        (f"post page ≤ 400 KB without fonts (is {without_fonts / 1024:.0f} KB)", without_fonts <= 400 * 1024),
+    ]
+    for text, ok in targets:
+        print(f"- {verdict(ok):<7} {text}")
+
+
+def execution_targets(real, facts, scaling) -> list[tuple[str, bool | None]]:
+    """Snippets run per build: all of them once when cold, none when warm, the changed one after an edit."""
+    checks = [
+        ("real site cold", real["cold"], facts["snippets"]),
+        ("real site warm", real["warm"], 0),
+        ("real site edit", real["edit"], facts["edit_expects"]),
+    ]
+    for size, figures in scaling.items():
+        checks += [(f"{size} posts cold", figures["cold"], 3 * size), (f"{size} posts warm", figures["warm"], 0)]
+    results = []
+    for label, figure, expected in checks:
+        counts = [r.executed for r in figure.runs]
+        ok = None if None in counts else all(c == expected for c in counts)
+        results.append((f"snippets run, {label} = {expected} (is {figure.executed})", ok))
+    return results
+
+
+def linearity(scaling) -> list[tuple[str, bool]]:
+    """Cost linear in posts: the marginal seconds per post between the two largest sizes stay within 1.3× of
+    the marginal cost between the two smallest (a fixed start-up cost does not count against it)."""
+    small, middle, large = sorted(scaling)[-3:]
+    results = []
+    for kind in ("cold", "warm"):
+        t = {size: scaling[size][kind].median for size in (small, middle, large)}
+        low = (t[middle] - t[small]) / (middle - small)
+        high = (t[large] - t[middle]) / (large - middle)
+        text = (
+            f"linear, {kind}: marginal {high * 1000:.0f} ms/post for {middle}→{large} vs "
+            f"{low * 1000:.0f} ms/post for {small}→{middle} (≤ 1.3×)"
+        )
+        results.append((text, high <= 1.3 * low))
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())
