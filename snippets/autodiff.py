@@ -91,18 +91,8 @@ class Tensor:
 
     def backward(self):
         """Fill ``.grad`` of every tensor this scalar depends on, by walking the graph backwards."""
-        order, seen = [], set()
-
-        def visit(tensor):  # inputs before outputs: a topological order of the graph
-            if tensor not in seen:
-                seen.add(tensor)
-                for parent in tensor.parents:
-                    visit(parent)
-                order.append(tensor)
-
-        visit(self)
         self.grad = np.ones_like(self.value)  # d(loss)/d(loss) = 1
-        for tensor in reversed(order):
+        for tensor in reversed(graph(self)):
             tensor._backward()
 
     def __neg__(self):
@@ -122,6 +112,21 @@ class Tensor:
 
     def __repr__(self):
         return f"Tensor(shape={self.value.shape})"
+
+
+def graph(output: Tensor) -> list[Tensor]:
+    """Every tensor ``output`` was computed from, inputs before the results made from them."""
+    order, seen = [], set()
+
+    def visit(tensor):
+        if tensor not in seen:
+            seen.add(tensor)
+            for parent in tensor.parents:
+                visit(parent)
+            order.append(tensor)
+
+    visit(output)
+    return order
 
 
 def _tensor(x) -> Tensor:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 
 def multiplications(shapes: list[tuple[int, int]], order: str) -> int:
@@ -35,14 +36,16 @@ def loss_chain_shapes(n: int, layers: int) -> list[tuple[int, int]]:
 def best_time(fn: Callable[[], object], budget: float = 0.02, repeats: int = 3) -> float:
     """Shortest time of one call of ``fn`` in seconds, over at least ``repeats`` calls and ``budget`` seconds.
 
-    The minimum is the least disturbed by other work on the machine.
+    The minimum is the least disturbed by other work on the machine. numpy runs on one thread here:
+    on a shared machine extra BLAS threads add waiting rather than speed, and blur comparisons.
     """
     times = []
-    deadline = time.perf_counter() + budget
-    while len(times) < repeats or time.perf_counter() < deadline:
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+    with threadpool_limits(limits=1, user_api="blas"):
+        deadline = time.perf_counter() + budget
+        while len(times) < repeats or time.perf_counter() < deadline:
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
     return min(times)
 
 

@@ -120,3 +120,12 @@ def test_training_lowers_the_loss():
     _, losses = nw.train(params, x, y, step=0.2, steps=200)
     assert losses[-1] < 0.5 * losses[0]
     assert losses == pytest.approx(sorted(losses, reverse=True), rel=1e-3)
+
+
+def test_graph_lists_inputs_before_results():
+    a, b = ad.Tensor(np.ones(2)), ad.Tensor(np.ones(2))
+    c = a * b
+    d = (c + a).mean()
+    order = ad.graph(d)
+    assert order[-1] is d and len(order) == 5
+    assert order.index(a) < order.index(c) < order.index(d)

@@ -31,3 +31,14 @@ def test_other_figures_render():
     x = rng.uniform(-1, 1, (10, 1))
     out = plotting.training_figure([1.0, 0.5, 0.2], x, x, lambda g: g, alt="training")
     assert 'aria-label="training"' in out
+
+
+def test_markdown_helpers():
+    from snippets import markdown
+
+    assert markdown.sci(0.000321, 2) == "3.21\\times 10^{-4}"
+    assert markdown.sci(6.0e44) == "6.0\\times 10^{44}"
+    t = markdown.table(["a", "b"], [["1", "2"]], align="lr")
+    assert t.splitlines() == ["| a | b |", "| :-- | --: |", "| 1 | 2 |"]
+    src = markdown.source(markdown.sci)
+    assert src.startswith("```python\ndef sci(") and src.endswith("```\n")
