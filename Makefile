@@ -24,6 +24,11 @@ serve: setup
 build: setup
 	$(BIN)/python scripts/build.py $(if $(NO_CACHE),--no-cache)
 
+# make post TITLE="…" [DESCRIPTION="…"]: values passed raw and single-quoted, so quotes and $ in them survive.
+quote = '$(subst ','"'"',$(value $(1)))'
+post: setup
+	$(BIN)/python scripts/new_post.py $(call quote,TITLE) --description $(call quote,DESCRIPTION)
+
 test: setup
 	$(BIN)/python -m pytest
 
