@@ -1,0 +1,289 @@
+"""Run the posts' Python snippets once per build, privately per page, from a cache when possible, and
+stop the build with ``file:line: what went wrong`` when one fails.
+
+markdown-exec renders ```` ```python exec="on" ```` fences. Left to itself, an exception in one is only a
+warning that does not name the page, an endless loop hangs the build, a session is shared by every page,
+and each post's snippets run again for every blog listing that shows the post. This hook keeps
+markdown-exec's rendering and takes over the running:
+
+- ``on_page_markdown`` finds the page's executable fences (hooks/snippet_fences.py), runs them in document
+  order (hooks/snippet_runner.py) or takes their output from the cache (hooks/execution_cache.py), and
+  tags each fence with its place, e.g. ``exec_location="docs/blog/posts/x.md:12"``.
+- The formatter ``on_config`` puts in place of markdown-exec's looks that place up and renders the stored
+  output with markdown-exec's ``base_format``. The blog's listing pages, which convert each post again,
+  get the same stored output.
+
+Fence options added here (besides markdown-exec's own):
+    timeout="5"     seconds this block may run; the site's default is ``extra: snippet_timeout:`` in
+                    mkdocs.yml, overridden by the environment variable BLOG_SNIPPET_TIMEOUT, else 60.
+    silent="true"   the block prints nothing on purpose (a setup block). Without it, a block that shows
+                    neither its source nor any output fails the build: nothing would appear on the page.
+
+Environment variables:
+    BLOG_CACHE_DIR        the cache folder (default ``.cache/`` beside mkdocs.yml); outputs go to ``execution/``.
+    BLOG_NO_CACHE=1       run every snippet; the fresh outputs are still stored.
+    BLOG_EXEC_STATS=PATH  after each build, write {"executed": [...], "cached": [...], "replayed": [...]} there,
+                          each a list of ``file:line`` of fences. "replayed" blocks were run again only to
+                          rebuild their session's state for a later block that missed the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from markdown_exec import base_format, console_width, validator, working_directory
+from markdown_exec import formatter as markdown_exec_formatter
+from mkdocs.exceptions import PluginError
+from pymdownx.superfences import SuperFencesException
+
+# MkDocs puts this folder on sys.path while it loads a hook; tests import these modules as hooks.<name>.
+try:
+    from execution_cache import ExecutionCache, block_key, environment_fingerprint
+    from snippet_fences import LANGUAGES, Fence, find_fences, tag_fences
+    from snippet_runner import SnippetFailure, run_snippet, show_source
+except ImportError:
+    from hooks.execution_cache import ExecutionCache, block_key, environment_fingerprint
+    from hooks.snippet_fences import LANGUAGES, Fence, find_fences, tag_fences
+    from hooks.snippet_runner import SnippetFailure, run_snippet, show_source
+
+log = logging.getLogger("mkdocs.plugins.execution")
+
+TAG = "exec_location"
+OWN_OPTIONS = (TAG, "timeout", "silent")
+DEFAULT_TIMEOUT = 60.0
+
+
+class SnippetError(PluginError, SuperFencesException):
+    """A snippet failed; the message starts with the fence's ``file:line``.
+
+    A PluginError, so MkDocs stops the build and prints the message; a SuperFencesException, so that
+    SuperFences lets it through instead of quietly showing the fence as plain code.
+    """
+
+
+@dataclass
+class Session:
+    """A page's named session (or a lone block): its namespace and the blocks that built its state."""
+
+    namespace: dict
+    history: list[str] = field(default_factory=list)  # options and code of each block so far
+    pending: list[tuple[Fence, str]] = field(default_factory=list)  # taken from the cache, not run here yet
+
+
+@dataclass
+class Build:
+    """What one build knows about execution; made afresh by every build, `mkdocs serve` rebuilds included."""
+
+    root: Path
+    timeout: float
+    cache: ExecutionCache
+    read_cache: bool
+    fingerprint: str
+    page: str = ""
+    outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # location -> (code, output)
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    replayed: list[str] = field(default_factory=list)
+
+
+_build: Build | None = None
+
+
+def on_config(config):
+    """Put this hook's validator and formatter in place of markdown-exec's for python fences."""
+    superfences = config.mdx_configs.get("pymdownx.superfences", {})
+    for fence in superfences.get("custom_fences", []):
+        if fence["name"] in LANGUAGES and fence.get("format") is markdown_exec_formatter:
+            fence["validator"], fence["format"] = validate, render
+    return config
+
+
+def on_pre_build(config):
+    """Start a build with no sessions and no outputs; read the settings and fingerprint ``snippets/``."""
+    global _build
+    root = Path(config.config_file_path).parent
+    cache_root = Path(os.environ.get("BLOG_CACHE_DIR") or root / ".cache")
+    _build = Build(
+        root=root,
+        timeout=site_timeout(config),
+        cache=ExecutionCache(cache_root / "execution"),
+        read_cache=os.environ.get("BLOG_NO_CACHE") != "1",
+        fingerprint=environment_fingerprint(root / "snippets"),
+    )
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Run (or fetch) every executable fence of the page in order, and tag each fence with its place."""
+    source = page.file.content_string
+    fences = find_fences(markdown, source, OWN_OPTIONS)
+    if not fences:
+        return markdown
+    path = Path(os.path.relpath(page.file.abs_src_path, _build.root)).as_posix()
+    _build.page = path
+    show_source(path, source)
+    sessions: dict[str, Session] = {}
+    modules: list[str] = []
+    tags = {}
+    try:
+        for fence in fences:
+            location = f"{path}:{fence.line}"
+            name = fence.options["session"]
+            if name not in sessions:
+                session = Session(_module_namespace(path, name or str(fence.line), modules))
+                if name:
+                    sessions[name] = session
+            else:
+                session = sessions[name]
+            _build.outputs[location] = (fence.code, _output(fence, location, session))
+            tags[fence.index] = f'{TAG}="{location}"'
+    finally:
+        # The page's sessions end with the page: nothing of them is left for another page or build.
+        for module in modules:
+            sys.modules.pop(module, None)
+    return tag_fences(markdown, tags)
+
+
+def on_post_build(config):
+    """Report how many snippets ran and how many came from the cache."""
+    replayed = f", {len(_build.replayed)} re-run to restore their session" if _build.replayed else ""
+    log.info(f"execution: {len(_build.executed)} snippets run, {len(_build.cached)} from cache{replayed}")
+    stats = os.environ.get("BLOG_EXEC_STATS")
+    if stats:
+        counts = {"executed": _build.executed, "cached": _build.cached, "replayed": _build.replayed}
+        Path(stats).write_text(json.dumps(counts, indent=1) + "\n", encoding="utf-8")
+
+
+def site_timeout(config) -> float:
+    """The default seconds a snippet may run: $BLOG_SNIPPET_TIMEOUT, else ``extra.snippet_timeout``, else 60."""
+    if os.environ.get("BLOG_SNIPPET_TIMEOUT"):
+        text, origin = os.environ["BLOG_SNIPPET_TIMEOUT"], "BLOG_SNIPPET_TIMEOUT"
+    else:
+        text, origin = config.extra.get("snippet_timeout", DEFAULT_TIMEOUT), "extra.snippet_timeout in mkdocs.yml"
+    seconds = _seconds(text)
+    if seconds is None:
+        raise PluginError(f"{origin}: {text!r} is not a positive number of seconds")
+    return seconds
+
+
+def validate(language, inputs, options, attrs, md):
+    """markdown-exec's validator, after taking out this hook's own options."""
+    location = inputs.pop(TAG, None)
+    for name in OWN_OPTIONS:
+        inputs.pop(name, None)
+    accepted = validator(language, inputs, options, attrs, md)
+    if accepted:
+        options[TAG] = location
+    return accepted
+
+
+def render(src, language, class_name, options, md, **kwargs):
+    """Render the output stored for this fence with markdown-exec's own renderer; run nothing."""
+    options = dict(options)
+    location = options.pop(TAG, None)
+    if location not in _build.outputs:
+        raise SnippetError(
+            f"{_build.page or 'a page'}: hooks/execution.py did not find this executable fence before it "
+            f'was rendered:\n{src[:200]}\nWrite it as a plain fence: ```python exec="on" ... (no braces).'
+        )
+    code, output = _build.outputs[location]
+    if code != src:
+        raise SnippetError(f"{location}: the code that ran is not the code shown; please report this as a bug")
+    return base_format(language=language, run=lambda *args, **kwargs: output, code=src, md=md, **options)
+
+
+def _output(fence: Fence, location: str, session: Session) -> str:
+    """What the fence prints: from the cache if its key is there, else by running it."""
+    key = block_key(_build.fingerprint, session.history, f"{fence.info}\n{fence.code}")
+    session.history.append(f"{fence.info}\n{fence.code}")
+    output = _build.cache.get(key) if _build.read_cache else None
+    if output is not None:
+        _build.cached.append(location)
+        session.pending.append((fence, location))
+        return output
+    # The blocks before this one were served from the cache, so the session lacks their state: run them.
+    for earlier, earlier_location in session.pending:
+        _run(earlier, earlier_location, session)
+        _build.replayed.append(earlier_location)
+    session.pending.clear()
+    output = _run(fence, location, session)
+    _build.cache.put(key, output, location)
+    _build.executed.append(location)
+    return output
+
+
+def _run(fence: Fence, location: str, session: Session) -> str:
+    """Run the fence's code in its session; raise SnippetError naming ``location`` if that fails."""
+    path = location.rsplit(":", 1)[0]
+    workdir = _build.root / fence.options["workdir"] if fence.options.get("workdir") else _build.root
+    timeout = _fence_timeout(fence, location)
+    try:
+        with working_directory(str(workdir)), console_width(fence.options.get("width") or None):
+            output = run_snippet(
+                fence.code,
+                filename=path,
+                first_line=fence.line + 1,
+                namespace=session.namespace,
+                timeout=timeout,
+                root=_build.root,
+            )
+    except SnippetFailure as failure:
+        raise SnippetError(_failure_message(location, failure)) from None
+    silent = fence.inputs.get("silent", "false").lower() not in {"", "no", "off", "false", "0"}
+    if not output.strip() and not fence.options["source"] and not silent:
+        raise SnippetError(
+            f"{location}: snippet printed nothing, so this block would show nothing on the page.\n"
+            "  print() what the reader should see in the block itself (print() inside an imported module goes to"
+            " the terminal: have helpers return strings),\n"
+            '  or show the code with source="above", or mark a setup block that shows nothing with silent="true".'
+        )
+    return output
+
+
+def _failure_message(location: str, failure: SnippetFailure) -> str:
+    lines = [f"{location}: {failure.headline}", *failure.details]
+    if isinstance(failure.error, ModuleNotFoundError):
+        lines.append(
+            f"  No module named {failure.error.name!r} can be imported: a package must be added to pyproject.toml"
+            " and requirements.lock (then `make setup`); a helper of the blog belongs in snippets/."
+        )
+    elif failure.headline.startswith("snippet timed out"):
+        lines.append(
+            '  Give this block more time with timeout="SECONDS" on its fence; the default for every snippet is'
+            " extra.snippet_timeout in mkdocs.yml (or BLOG_SNIPPET_TIMEOUT)."
+        )
+    return "\n".join(lines)
+
+
+def _fence_timeout(fence: Fence, location: str) -> float:
+    if "timeout" not in fence.inputs:
+        return _build.timeout
+    seconds = _seconds(fence.inputs["timeout"])
+    if seconds is None:
+        raise SnippetError(f'{location}: timeout="{fence.inputs["timeout"]}" is not a positive number of seconds')
+    return seconds
+
+
+def _seconds(text) -> float | None:
+    try:
+        seconds = float(text)
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds > 0 and math.isfinite(seconds) else None
+
+
+def _module_namespace(path: str, label: str, modules: list[str]) -> dict:
+    """A fresh module's namespace for a session, registered in sys.modules as libraries (dataclasses,
+    pickle) expect of the module a class was defined in; ``modules`` collects the names to remove later."""
+    name = "snippet_" + re.sub(r"\W+", "_", f"{path}_{label}")
+    module = ModuleType(name)
+    sys.modules[name] = module
+    modules.append(name)
+    return module.__dict__
