@@ -1,4 +1,4 @@
-"""The GitHub workflows: the PR check cannot leak anything, and the deploy uses the official Pages actions."""
+"""CI configuration: a PR check that cannot leak, a deploy with the official Pages actions, the locked ruff."""
 
 from __future__ import annotations
 
@@ -94,3 +94,16 @@ def test_an_action_has_the_same_pin_in_both_workflows():
     pr, deploy = uses(load("pr.yml")), uses(load("deploy.yml"))
     for name in set(pr) & set(deploy):
         assert pr[name] == deploy[name], name
+
+
+def test_pre_commit_runs_the_locked_ruff_on_the_project_code():
+    config = yaml.safe_load((WORKFLOWS.parent.parent / ".pre-commit-config.yaml").read_text())
+    lock = (WORKFLOWS.parent.parent / "requirements.lock").read_text()
+    locked = re.search(r"^ruff==(\S+)$", lock, re.M).group(1)
+    (ruff,) = [repo for repo in config["repos"] if repo["repo"] == "https://github.com/astral-sh/ruff-pre-commit"]
+    assert ruff["rev"] == f"v{locked}"
+    hooks = {hook["id"]: hook for hook in ruff["hooks"]}
+    assert set(hooks) == {"ruff-check", "ruff-format"}
+    for hook in hooks.values():
+        for folder in ("snippets", "scripts", "tests", "hooks"):
+            assert re.match(hook["files"], f"{folder}/example.py"), (hook["id"], folder)
