@@ -23,7 +23,7 @@ def init_params(sizes: list[int], rng: np.random.Generator) -> list[np.ndarray]:
 
 
 def mlp(params, x):
-    """The network: affine map, tanh, affine map, tanh, ..., affine map. One row of x per example."""
+    """The network: affine, tanh, affine, tanh, ..., affine. One row of x per example."""
     h = x
     layers = list(zip(params[0::2], params[1::2], strict=True))
     for i, (W, b) in enumerate(layers):

@@ -50,9 +50,9 @@ def to_svg(fig: Figure, name: str, alt: str) -> str:
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE, which do not belong inside HTML
     svg = svg.replace(INK, "currentColor")
     label = html.escape(alt, quote=True)
-    # Scale with the column instead of keeping matplotlib's fixed size in points.
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
-    svg = svg.replace("<svg", f'<svg role="img" aria-label="{label}" class="live-plot"', 1)
+    # Keep matplotlib's size (a figure sizes itself to its content) but shrink with a narrow column.
+    style = 'style="max-width: 100%; height: auto"'
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{label}" class="live-plot" {style}', 1)
     svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{label}</title>", svg, count=1)
     return svg
 
@@ -110,6 +110,6 @@ def training_figure(losses: list[float], x: np.ndarray, y: np.ndarray, predict, 
         right.plot(grid[:, 0], predict(grid)[:, 0], color=ORANGE, linewidth=2, label="trained network")
         right.set_xlabel("$x$")
         right.set_ylabel("$y$")
-        right.legend(loc="upper left")
+        right.legend(loc="lower right")
         fig.tight_layout()
         return to_svg(fig, "training", alt)
