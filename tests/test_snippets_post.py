@@ -1,0 +1,45 @@
+"""The backpropagation post as built: live figures and numbers, and a wrong gradient stops the build."""
+
+from __future__ import annotations
+
+import re
+
+from tests.project_copy import ROOT, build, copy_project
+
+POST = ROOT / "docs" / "blog" / "posts" / "so-you-think-you-understand-backpropagation.md"
+PAGE = "2026/11/25/so-you-think-you-understand-backpropagation/index.html"
+
+
+def test_every_snippet_runs_in_the_posts_own_session():
+    fences = re.findall(r"^\s*```python ([^\n]*)$", POST.read_text(encoding="utf-8"), flags=re.M)
+    assert len(fences) >= 20
+    assert all('exec="on"' in f and 'session="backprop"' in f for f in fences), fences
+
+
+def test_built_page_has_its_figures_and_finished_numbers(built_site):
+    page = (built_site / PAGE).read_text(encoding="utf-8")
+    figures = re.findall(r"<figure>.*?</figure>", page, flags=re.S)
+    svg_figures = [f for f in figures if "<svg" in f]
+    assert len(svg_figures) == 3
+    for figure in svg_figures:
+        assert 'role="img"' in figure and "<title>" in figure and "<figcaption>" in figure
+        assert "currentColor" in figure  # text follows the light or dark palette
+    assert "Traceback" not in page and "np.float64" not in page
+    assert 'class="katex"' in page and "\\(" not in page  # every formula typeset at build time
+    for expected in ("8{,}848.86", "27.988333", "86.925278"):  # the Everest row, from the data file
+        assert expected in page or expected.replace("{,}", ",") in page
+
+
+def test_a_wrong_derivative_fails_the_build(tmp_path):
+    project = copy_project(tmp_path / "project", keep_posts=True)
+    for other in (project / "docs" / "blog" / "posts").glob("*.md"):
+        if other.name != POST.name:
+            other.unlink()  # only this post's snippets matter here
+    autodiff = project / "snippets" / "autodiff.py"
+    source = autodiff.read_text(encoding="utf-8")
+    correct = "self.grad += out.grad * (1 - t**2)"
+    assert source.count(correct) == 1
+    autodiff.write_text(source.replace(correct, "self.grad += out.grad"), encoding="utf-8")  # forgets tanh'
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert POST.name in result.stderr, result.stderr[-3000:]
