@@ -190,8 +190,9 @@ def render(src, language, class_name, options, md, **kwargs):
     location = options.pop(TAG, None)
     if location not in _build.outputs:
         raise SnippetError(
-            f"{_build.page or 'a page'}: hooks/execution.py did not find this executable fence before it "
-            f'was rendered:\n{src[:200]}\nWrite it as a plain fence: ```python exec="on" ... (no braces).'
+            f"{_build.page or 'a page'}: this executable fence was not run before being shown:\n{src[:200]}\n"
+            '  hooks/execution.py runs fences written as ```python exec="on" ..., at the top level or indented'
+            " in a block (admonition, tab), not inside a blockquote and not with options in braces."
         )
     code, output = _build.outputs[location]
     if code != src:
