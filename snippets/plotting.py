@@ -49,6 +49,8 @@ def to_svg(fig: Figure, name: str, alt: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE, which do not belong inside HTML
     svg = svg.replace(INK, "currentColor")
+    # Mathtext names one font only; without a generic fallback a reader lacking DejaVu would get a serif.
+    svg = re.sub(r"font-family: ('[^']*')(?=[;\"])", r"font-family: \1, sans-serif", svg)
     label = html.escape(alt, quote=True)
     # Keep matplotlib's size (a figure sizes itself to its content) but shrink with a narrow column.
     style = 'style="max-width: 100%; height: auto"'

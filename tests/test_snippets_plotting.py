@@ -1,5 +1,7 @@
 """The figures are inline-ready, accessible, theme-neutral and reproducible."""
 
+import re
+
 import numpy as np
 
 from snippets import plotting
@@ -16,6 +18,8 @@ def test_svg_is_inline_ready_and_accessible():
     assert "<title>Two lines &amp; a test</title>" in out
     assert plotting.INK not in out and "currentColor" in out
     assert "<text" in out  # text kept as text
+    families = re.findall(r"font-family: ([^;\"]*)", out)
+    assert families and all(f.endswith("sans-serif") for f in families), set(families)
     assert "max-width: 100%; height: auto" in out.split(">", 1)[0]  # shrinks with a narrow column
 
 
