@@ -16,10 +16,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
+from hooks import execution_cache
+from hooks.execution_cache import environment_fingerprint
 from hooks.snippet_fences import find_fences
-from tests.project_copy import build, copy_project
+from hooks.snippet_runner import SnippetFailure, run_snippet, show_source
+from tests.project_copy import ROOT, build, copy_project
 
 HERE = Path(__file__).parent
 BAD_SNIPPETS = HERE / "bad_snippets"
@@ -431,3 +435,40 @@ def test_fences_are_found_with_their_file_line_and_examples_are_not_run():
     assert [(f.line, f.code) for f in fences] == [(5, "print(1)"), (21, "print(2)")]
     assert fences[0].options["session"] == "s" and fences[0].inputs["timeout"] == "5"
     assert "timeout" not in fences[0].options["extra"]
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def test_a_traceback_keeps_the_posts_frames_and_drops_library_frames():
+    source = '---\ntitle: t\n---\n\n```python exec="on"\nimport numpy as np\n\nnp.linalg.inv(np.zeros((2, 2)))\n```\n'
+    show_source("docs/blog/posts/t.md", source)
+    code = "import numpy as np\n\nnp.linalg.inv(np.zeros((2, 2)))"
+    with pytest.raises(SnippetFailure) as failure:
+        run_snippet(code, filename="docs/blog/posts/t.md", first_line=6, namespace={}, timeout=30, root=ROOT)
+    assert failure.value.headline == "snippet raised LinAlgError: Singular matrix"
+    assert failure.value.details == [
+        '  File "docs/blog/posts/t.md", line 8, in <module>',
+        "    np.linalg.inv(np.zeros((2, 2)))",
+    ]
+
+
+def test_the_fingerprint_follows_snippets_files_and_package_versions(tmp_path, monkeypatch):
+    snippets = tmp_path / "snippets"
+    snippets.mkdir()
+    (snippets / "helper.py").write_text("A = 1\n")
+    first = environment_fingerprint(snippets)
+    (snippets / "__pycache__").mkdir()
+    (snippets / "__pycache__" / "helper.cpython-311.pyc").write_bytes(b"compiled")
+    assert environment_fingerprint(snippets) == first  # bytecode is not a change
+
+    (snippets / "helper.py").write_text("A = 2\n")
+    assert environment_fingerprint(snippets) != first
+    (snippets / "helper.py").write_text("A = 1\n")
+    assert environment_fingerprint(snippets) == first
+    (snippets / "table.csv").write_text("x\n1\n")
+    assert environment_fingerprint(snippets) != first
+    (snippets / "table.csv").unlink()
+
+    monkeypatch.setattr(execution_cache, "_version", lambda package: "0.0" if package == "numpy" else "1.0")
+    assert environment_fingerprint(snippets) != first
