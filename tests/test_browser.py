@@ -1,0 +1,175 @@
+"""The built site in a real Chromium: loads cleanly and only from itself, shows math without JavaScript,
+passes an axe-core audit, and leaves screenshots in tests/artifacts/ for a human to look at."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.project_copy import ROOT
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+POST_PAGE = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/index\.html$")
+
+VIEWS = {
+    "light": {"color_scheme": "light", "viewport": {"width": 1280, "height": 800}},
+    "dark": {"color_scheme": "dark", "viewport": {"width": 1280, "height": 800}},
+    "phone": {"color_scheme": "light", "viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(scope="session")
+def page_paths(built_site) -> dict[str, str]:
+    """URL paths of the pages under test: the home page and the first post."""
+    posts = sorted(p for p in built_site.rglob("index.html") if POST_PAGE.match(p.relative_to(built_site).as_posix()))
+    assert posts, "no post was built"
+    return {"home": "", "post": posts[0].parent.relative_to(built_site).as_posix() + "/"}
+
+
+@dataclass
+class Load:
+    """What one page load did: every request, and everything that went wrong."""
+
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    responses: list = field(default_factory=list)
+
+
+def open_page(context, url: str):
+    """Open ``url`` in ``context``, letting only loopback requests through; return (page, Load)."""
+    load = Load()
+
+    def route(route):
+        address = route.request.url
+        load.requests.append(address)
+        if urlparse(address).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            load.blocked.append(address)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and load.console_errors.append(message.text))
+    page.on("pageerror", lambda error: load.console_errors.append(str(error)))
+    page.on("requestfailed", lambda request: load.failed.append(f"{request.url}: {request.failure}"))
+    page.on("response", lambda response: load.responses.append(response))
+    page.goto(url, wait_until="networkidle")
+    return page, load
+
+
+def assert_clean(load: Load):
+    bad_status = [f"{r.url}: HTTP {r.status}" for r in load.responses if r.status >= 400]
+    assert load.requests, "the route recorded no request at all"
+    assert not load.blocked, f"requests leaving the site: {load.blocked}"
+    assert not load.failed, f"failed requests: {load.failed}"
+    assert not bad_status, f"error responses: {bad_status}"
+    assert not load.console_errors, f"console errors: {load.console_errors}"
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("name", ["home", "post"])
+def test_page_loads_cleanly_from_the_site_alone(browser, site_url, page_paths, name, view):
+    context = browser.new_context(**VIEWS[view])
+    try:
+        page, load = open_page(context, site_url + page_paths[name])
+        assert_clean(load)
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert scheme == ("slate" if view == "dark" else "default"), f"{view} view shows the {scheme} palette"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{name}-{view}.png", full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["home", "post"])
+def test_math_is_visible_without_javascript(browser, site_url, page_paths, built_site, name):
+    html = (built_site / page_paths[name] / "index.html").read_text(encoding="utf-8")
+    if 'class="arithmatex"' not in html:
+        pytest.skip(f"the {name} page shows no formula")
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page, load = open_page(context, site_url + page_paths[name])
+        assert_clean(load)
+        formulas = page.locator(".katex")
+        assert formulas.count() == html.count('class="katex"')
+        for index in range(formulas.count()):
+            box = formulas.nth(index).bounding_box()
+            assert box and box["width"] > 0 and box["height"] > 0, f"formula {index} has no size"
+        fonts = [r.url for r in load.responses if "/assets/katex/fonts/" in r.url and r.status == 200]
+        assert any(url.endswith(".woff2") for url in fonts), "KaTeX's fonts were not loaded"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("view", ["light", "dark"])
+@pytest.mark.parametrize("name", ["home", "post"])
+def test_no_serious_accessibility_violation(browser, site_url, page_paths, name, view):
+    context = browser.new_context(**VIEWS[view])
+    try:
+        page, load = open_page(context, site_url + page_paths[name])
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert results["passes"] or results["violations"], "axe-core did not run"
+        assert not serious, "\n".join(serious)
+    finally:
+        context.close()
+
+
+def test_post_weight_is_recorded(browser, site_url, page_paths):
+    """Write what loading the post costs (bytes and requests per resource type) to tests/artifacts/."""
+    context = browser.new_context(**VIEWS["light"])
+    try:
+        _, load = open_page(context, site_url + page_paths["post"])
+        assert_clean(load)
+        sizes, counts = Counter(), Counter()
+        for response in load.responses:
+            kind = response.request.resource_type
+            sizes[kind] += len(response.body())
+            counts[kind] += 1
+        assert sizes["document"] > 0 and counts["stylesheet"] > 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        report = {
+            "page": page_paths["post"],
+            "requests": sum(counts.values()),
+            "bytes": sum(sizes.values()),
+            "by_type": {kind: {"requests": counts[kind], "bytes": sizes[kind]} for kind in sorted(counts)},
+            "files": sorted(urlparse(r.url).path for r in load.responses),
+        }
+        (ARTIFACTS / "post-weight.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    finally:
+        context.close()
+
+
+def test_axe_core_is_installed():
+    assert Path(AXE).is_file(), f"{AXE} is missing: run `npm ci`"
+
+
+def test_search_finds_the_post(browser, site_url, page_paths):
+    """The search partial is overridden (for its accessible name): Material's search must still work."""
+    context = browser.new_context(**VIEWS["light"])
+    try:
+        page, load = open_page(context, site_url)
+        # Typed key by key like a reader: a query set in one go by fill() was sometimes never searched.
+        page.locator("input.md-search__input").press_sequentially("backprop", delay=50)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=10_000)
+        assert results.count() > 0
+        assert page.locator(".md-search").get_attribute("aria-label")
+        assert_clean(load)
+    finally:
+        context.close()
