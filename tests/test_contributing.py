@@ -1,0 +1,55 @@
+"""CONTRIBUTING.md's examples work as written: its front matter passes the checks, its snippets build."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from mkdocs.config import load_config
+
+from hooks import front_matter
+from tests.project_copy import ROOT, build, copy_project
+
+GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+POST_HEADER = """---
+title: The examples of CONTRIBUTING.md
+date: 2026-11-25
+authors: [editor]
+categories: [Mathematics]
+description: Every Markdown example of the contributor's guide, built.
+---
+
+# The examples of CONTRIBUTING.md
+
+Each example follows.
+
+<!-- more -->
+
+"""
+
+
+def markdown_examples() -> list[str]:
+    return re.findall(r"^````markdown\n(.*?)^````$", GUIDE, re.M | re.S)
+
+
+def test_the_guides_front_matter_example_is_valid():
+    (example,) = re.findall(r"^```yaml\n---\n(.*?)^---\n```$", GUIDE, re.M | re.S)
+    meta = yaml.safe_load(example)
+    authors = list(yaml.safe_load((ROOT / "docs/blog/.authors.yml").read_text())["authors"])
+    categories = load_config(str(ROOT / "mkdocs.yml")).plugins["material/blog"].config.categories_allowed
+    assert front_matter.check_meta(meta, authors, ".authors.yml", categories) == []
+
+
+def test_the_guides_snippet_examples_build_and_show_their_output(tmp_path):
+    examples = markdown_examples()
+    assert len(examples) >= 3
+    project = copy_project(tmp_path / "project")
+    post = project / "docs" / "blog" / "posts" / "examples.md"
+    post.write_text(POST_HEADER + "\n\n".join(examples), encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-4000:]
+    page = (tmp_path / "site" / "2026" / "11" / "25" / "the-examples-of-contributingmd" / "index.html").read_text()
+    assert re.search(r"The mean of 10,000 standard normal samples is -?0\.\d{4}\.", page)
+    assert 'The gradient is <span class="arithmatex"><span class="katex">' in page  # printed math typeset
+    assert 'aria-label="A parabola whose lowest point, L = 1.00, is at x = 5.00."' in page
+    assert "<figcaption>" in page
