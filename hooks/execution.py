@@ -59,6 +59,7 @@ log = logging.getLogger("mkdocs.plugins.execution")
 TAG = "exec_location"
 OWN_OPTIONS = (TAG, "timeout", "silent")
 DEFAULT_TIMEOUT = 60.0
+HEADING = re.compile(r"<h[1-6][\s>]")
 
 
 class SnippetError(PluginError, SuperFencesException):
@@ -89,6 +90,7 @@ class Build:
     fingerprint: str
     page: str = ""
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # location -> (code, output)
+    rendered: dict[str, str] = field(default_factory=dict)  # location -> HTML
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     replayed: list[str] = field(default_factory=list)
@@ -197,7 +199,15 @@ def render(src, language, class_name, options, md, **kwargs):
     code, output = _build.outputs[location]
     if code != src:
         raise SnippetError(f"{location}: the code that ran is not the code shown; please report this as a bug")
-    return base_format(language=language, run=lambda *args, **kwargs: output, code=src, md=md, **options)
+    if location in _build.rendered:
+        return _build.rendered[location]
+    html = base_format(language=language, run=lambda *args, **kwargs: output, code=src, md=md, **options)
+    # Each conversion costs markdown-exec a fresh Markdown instance, and the blog converts a post once more
+    # for every listing that shows it: reuse the HTML, unless it has headings, which must reach each page's
+    # table of contents through markdown-exec's own conversion.
+    if not HEADING.search(html):
+        _build.rendered[location] = html
+    return html
 
 
 def _output(fence: Fence, location: str, session: Session) -> str:
