@@ -57,7 +57,7 @@ def find_fences(markdown: str, source: str, reserved: tuple[str, ...]) -> list[F
                 info = (match["options"] or "").strip()
                 fences.append(Fence(index, 0, language, info, "\n".join(body), inputs, options))
         index = end + 1
-    _number_lines(fences, lines, source)
+    _number_lines(fences, markdown, source)
     return fences
 
 
@@ -87,15 +87,20 @@ def _dedent(line: str, indent: str) -> str:
     return line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
 
 
-def _number_lines(fences: list[Fence], lines: list[str], source: str) -> None:
-    """Set each fence's ``line``: the next source line, in order, that reads like its opening line."""
-    source_lines = source.split("\n")
+def _number_lines(fences: list[Fence], markdown: str, source: str) -> None:
+    """Set each fence's ``line`` in the source file, whose front matter the Markdown no longer has."""
+    if source.endswith(markdown):
+        offset = source[: len(source) - len(markdown)].count("\n")
+        for fence in fences:
+            fence.line = offset + fence.index + 1
+        return
+    # A plugin changed the Markdown: take the next source line, in order, that reads like the fence's.
+    lines, source_lines = markdown.split("\n"), source.split("\n")
     position = 0
     for fence in fences:
-        opening = lines[fence.index]
         for number in range(position, len(source_lines)):
-            if source_lines[number] == opening:
+            if source_lines[number] == lines[fence.index]:
                 fence.line, position = number + 1, number + 1
                 break
-        else:  # a plugin rewrote the line: the Markdown's own numbering is the best left
+        else:
             fence.line = fence.index + 1

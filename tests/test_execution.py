@@ -423,6 +423,10 @@ def test_fences_are_found_with_their_file_line_and_examples_are_not_run():
         print("not executed")
         ```
 
+        ```python exec="on"
+        print(3)
+        ```
+
         === "Tab"
 
             ```python exec="1"
@@ -432,7 +436,7 @@ def test_fences_are_found_with_their_file_line_and_examples_are_not_run():
     )
     markdown = source.split("---\n", 2)[2].lstrip("\n")
     fences = find_fences(markdown, source, ("timeout",))
-    assert [(f.line, f.code) for f in fences] == [(5, "print(1)"), (21, "print(2)")]
+    assert [(f.line, f.code) for f in fences] == [(5, "print(1)"), (19, "print(3)"), (25, "print(2)")]
     assert fences[0].options["session"] == "s" and fences[0].inputs["timeout"] == "5"
     assert "timeout" not in fences[0].options["extra"]
 
