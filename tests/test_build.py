@@ -60,14 +60,19 @@ def test_home_page_lists_every_post(built_site):
 
 
 def test_post_has_reading_time_and_share_metadata(built_site):
-    for page in post_pages(built_site):
-        soup = soup_of(page)
-        assert "min read" in soup.get_text(), f"{page}: no reading time"
-        for name in ["og:title", "og:description", "og:url"]:
-            tag = soup.find("meta", attrs={"property": name})
-            assert tag and tag.get("content", "").strip(), f"{page}: no {name} meta"
-        description = soup.find("meta", attrs={"name": "description"})
-        assert description and description["content"].strip(), f"{page}: no description meta"
+    pages = {soup_of(p).find("meta", attrs={"property": "og:title"})["content"]: p for p in post_pages(built_site)}
+    for source in POST_SOURCES:
+        meta = front_matter(source)
+        assert meta["title"] in pages, f"no built page has the og:title of {source.name}"
+        soup = soup_of(pages[meta["title"]])
+        assert "min read" in soup.get_text(), f"{source.name}: no reading time"
+        og_url = soup.find("meta", attrs={"property": "og:url"})
+        assert og_url and og_url["content"].endswith("/"), f"{source.name}: no og:url"
+        # Compared whole, so a quote in the description that ended the attribute early is caught.
+        wanted = " ".join(meta["description"].split())
+        for attrs in [{"name": "description"}, {"property": "og:description"}]:
+            tag = soup.find("meta", attrs=attrs)
+            assert tag and " ".join(tag["content"].split()) == wanted, f"{source.name}: {attrs} is not the description"
 
 
 def test_feed_parses_and_lists_every_post(built_site):
