@@ -55,7 +55,10 @@ def find_fences(markdown: str, source: str, reserved: tuple[str, ...]) -> list[F
             if validator(language, ordinary, options, {}, None):
                 body = [_dedent(line, indent) for line in lines[index + 1 : end]]
                 info = (match["options"] or "").strip()
-                fences.append(Fence(index, 0, language, info, "\n".join(body), inputs, options))
+                code = "\n".join(body)
+                fences.append(
+                    Fence(index=index, line=0, language=language, info=info, code=code, inputs=inputs, options=options)
+                )
         index = end + 1
     _number_lines(fences, markdown, source)
     return fences
