@@ -27,10 +27,15 @@ VIEWS = {
 
 @pytest.fixture(scope="session")
 def page_paths(built_site) -> dict[str, str]:
-    """URL paths of the pages under test: the home page and the first post."""
+    """URL paths of the pages under test: the home page, the first post, and one page of each other kind."""
     posts = sorted(p for p in built_site.rglob("index.html") if POST_PAGE.match(p.relative_to(built_site).as_posix()))
     assert posts, "no post was built"
-    return {"home": "", "post": posts[0].parent.relative_to(built_site).as_posix() + "/"}
+    paths = {"home": "", "post": posts[0].parent.relative_to(built_site).as_posix() + "/", "tags": "tags/"}
+    for kind in ["archive", "category"]:
+        first = sorted(built_site.glob(f"{kind}/*/index.html"))[0]
+        paths[kind] = first.parent.relative_to(built_site).as_posix() + "/"
+    paths["404"] = "404.html"
+    return paths
 
 
 @dataclass
@@ -111,8 +116,12 @@ def test_math_is_visible_without_javascript(browser, site_url, page_paths, built
         context.close()
 
 
-@pytest.mark.parametrize("view", ["light", "dark"])
-@pytest.mark.parametrize("name", ["home", "post"])
+AUDITED = [("home", "light"), ("home", "dark"), ("post", "light"), ("post", "dark")] + [
+    (name, "light") for name in ["tags", "archive", "category", "404"]
+]
+
+
+@pytest.mark.parametrize("name, view", AUDITED)
 def test_no_serious_accessibility_violation(browser, site_url, page_paths, name, view):
     context = browser.new_context(**VIEWS[view])
     try:
