@@ -63,7 +63,7 @@ class Tensor:
         out = Tensor(self.value @ other.value, (self, other))
 
         def _backward():
-            # out = A @ B, so d(out) = dA @ B + A @ dB; moved to the other side of the gradient:
+            # d(out) = dA @ B + A @ dB, so a gradient G of out gives G @ B^T for A and A^T @ G for B.
             self.grad += out.grad @ other.value.T
             other.grad += self.value.T @ out.grad
 
