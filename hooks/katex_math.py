@@ -9,6 +9,7 @@ same release are added to the site's files so nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -69,6 +70,8 @@ class KatexRenderer:
     def __init__(self, katex_js: Path):
         self.katex_js = katex_js
         self.version = _katex_version(katex_js)
+        # What the HTML depends on besides the formula: the KaTeX release and the options we call it with.
+        self.cache_tag = f"{self.version}+{hashlib.sha256(RENDER_BATCH_JS.encode()).hexdigest()[:12]}"
         self._js = None
         self._memo: dict[tuple[str, bool], Rendered] = {}
         self.renders = 0
@@ -114,9 +117,10 @@ class KatexRenderer:
 class FormulaCache:
     """Formulas rendered by one KaTeX version, kept in one JSON file between builds.
 
-    The file holds ``{"katex": version, "formulas": [[tex, display, html], ...]}``. It is replaced
-    atomically, so a reader sees the old file or the new one; a file from another KaTeX version, an
-    unreadable file or a malformed entry is ignored, which only means those formulas render again.
+    The file holds ``{"katex": version, "formulas": [[tex, display, html], ...]}``, where ``version`` is
+    the renderer's ``cache_tag`` (KaTeX release and render options). It is replaced atomically, so a
+    reader sees the old file or the new one; a file from another version, an unreadable file or a
+    malformed entry is ignored, which only means those formulas render again.
     """
 
     def __init__(self, path: Path, version: str):
@@ -242,7 +246,7 @@ def on_config(config):
     if _renderer is None or _renderer.katex_js != katex_js:
         _renderer = KatexRenderer(katex_js)
     _renderer.requested = set()
-    _cache = FormulaCache(cache_dir(config) / "katex.json", _renderer.version)
+    _cache = FormulaCache(cache_dir(config) / "katex.json", _renderer.cache_tag)
     # BLOG_NO_CACHE=1 renders every formula again; the fresh results still replace the cache file.
     _cached = {} if os.environ.get("BLOG_NO_CACHE") == "1" else _cache.load()
     _renderer.remember(_cached)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -89,3 +90,63 @@ def test_save_leaves_no_temporary_file(katex_js, tmp_path):
     cache = FormulaCache(tmp_path / "cache" / "katex.json", KatexRenderer(katex_js).version)
     render_and_save(katex_js, cache)
     assert [p.name for p in cache.path.parent.iterdir()] == ["katex.json"]
+
+
+def test_changed_render_options_miss(katex_js, tmp_path, monkeypatch):
+    from hooks import katex_math
+
+    before = KatexRenderer(katex_js).cache_tag
+    monkeypatch.setattr(katex_math, "RENDER_BATCH_JS", katex_math.RENDER_BATCH_JS.replace("throwOnError", "strict"))
+    after = KatexRenderer(katex_js).cache_tag
+
+    assert before != after
+    render_and_save(katex_js, FormulaCache(tmp_path / "katex.json", before))
+    assert FormulaCache(tmp_path / "katex.json", after).load() == {}
+
+
+# --- the hook's build events: load at on_config, save this build's formulas at on_post_build ----------
+
+
+def build_once(katex_math, page_html: str) -> KatexRenderer:
+    """Run the hook's events for one page the way MkDocs does in a fresh process."""
+    config = SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), docs_dir=str(ROOT / "docs"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="blog/posts/example.md"))
+    katex_math._renderer = None  # a new `mkdocs build` starts with no renderer in memory
+    katex_math.on_config(config)
+    katex_math.on_post_page(page_html, page=page, config=config)
+    katex_math.on_post_build(config)
+    return katex_math._renderer
+
+
+PAGE = '<p><span class="arithmatex">\\(x^2\\)</span> and</p><div class="arithmatex">\\[\\int_0^1 f\\]</div>'
+
+
+def test_second_build_renders_nothing_and_no_cache_renders_all(tmp_path, monkeypatch):
+    from hooks import katex_math
+
+    for name in ("_renderer", "_cache", "_cached"):  # restored after the test
+        monkeypatch.setattr(katex_math, name, getattr(katex_math, name))
+    monkeypatch.setenv("BLOG_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("BLOG_NO_CACHE", raising=False)
+
+    assert build_once(katex_math, PAGE).renders == 2
+    assert (tmp_path / "katex.json").is_file()
+    warm = build_once(katex_math, PAGE)
+    assert warm.renders == 0 and warm._js is None
+
+    monkeypatch.setenv("BLOG_NO_CACHE", "1")
+    assert build_once(katex_math, PAGE).renders == 2
+
+
+def test_cache_keeps_only_the_last_builds_formulas(tmp_path, monkeypatch):
+    from hooks import katex_math
+
+    for name in ("_renderer", "_cache", "_cached"):  # restored after the test
+        monkeypatch.setattr(katex_math, name, getattr(katex_math, name))
+    monkeypatch.setenv("BLOG_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("BLOG_NO_CACHE", raising=False)
+    build_once(katex_math, PAGE)
+    build_once(katex_math, '<p><span class="arithmatex">\\(y\\)</span></p>')
+
+    tag = KatexRenderer(find_katex(ROOT)).cache_tag
+    assert set(FormulaCache(tmp_path / "katex.json", tag).load()) == {("y", False)}
