@@ -58,7 +58,10 @@ def site_url(built_site) -> str:
 
 
 def chromium_path() -> str | None:
-    """The Chromium the browser tests drive: Debian's, since `playwright install` cannot download here."""
+    """The Chromium the browser tests drive: $CHROMIUM if set, else Debian's (`playwright install` cannot
+    download here)."""
+    if "CHROMIUM" in os.environ:
+        return os.environ["CHROMIUM"] if Path(os.environ["CHROMIUM"]).is_file() else None
     if Path(CHROMIUM).is_file():
         return CHROMIUM
     return shutil.which("chromium")
@@ -69,7 +72,8 @@ def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright's launch options, pointed at the system Chromium and kept off the network."""
     executable = chromium_path()
     if executable is None:
-        reason = f"BROWSER TESTS NOT RUN: no Chromium at {CHROMIUM} (install it with `apt-get install chromium`)"
+        wanted = os.environ.get("CHROMIUM", CHROMIUM)
+        reason = f"BROWSER TESTS NOT RUN: no Chromium at {wanted} (install it with `apt-get install chromium`)"
         if os.environ.get("CI") == "true":
             pytest.fail(reason + "; CI=true requires them")
         pytest.skip(reason)

@@ -4,7 +4,10 @@ passes an axe-core audit, and leaves screenshots in tests/artifacts/ for a human
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,3 +185,19 @@ def test_search_finds_the_post(browser, site_url, page_paths):
         assert_clean(load)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("ci, outcome", [("", "skipped"), ("true", "error")])
+def test_missing_chromium_skips_locally_and_fails_in_ci(tmp_path, ci, outcome):
+    env = {**os.environ, "CHROMIUM": str(tmp_path / "no-chromium"), "CI": ci}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-rsf", "-p", "no:cacheprovider", f"{__file__}::test_search_finds_the_post"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert f"1 {outcome}" in result.stdout, result.stdout[-2000:]
+    assert "BROWSER TESTS NOT RUN: no Chromium at" in result.stdout
+    assert (result.returncode != 0) == (outcome == "error")
