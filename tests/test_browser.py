@@ -129,6 +129,7 @@ def test_no_serious_accessibility_violation(browser, site_url, page_paths, name,
     context = browser.new_context(**VIEWS[view])
     try:
         page, load = open_page(context, site_url + page_paths[name])
+        assert_clean(load)
         page.add_script_tag(path=str(AXE))
         results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         serious = [
