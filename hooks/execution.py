@@ -18,6 +18,10 @@ Fence options added here (besides markdown-exec's own):
                     mkdocs.yml, overridden by the environment variable BLOG_SNIPPET_TIMEOUT, else 60.
     silent="true"   the block prints nothing on purpose (a setup block). Without it, a block that shows
                     neither its source nor any output fails the build: nothing would appear on the page.
+    measured="true" the output holds measurements of this machine (timings), which no two builds repeat.
+                    It is wrapped in ``<div class="measured" data-search-exclude>`` so that the search
+                    index stays reproducible and the reproducibility test can tell it from everything
+                    else, which must be byte-identical from one clean build to the next.
 
 Environment variables:
     BLOG_CACHE_DIR        the cache folder (default ``.cache/`` beside mkdocs.yml); outputs go to ``execution/``.
@@ -57,7 +61,7 @@ except ImportError:
 log = logging.getLogger("mkdocs.plugins.execution")
 
 TAG = "exec_location"
-OWN_OPTIONS = (TAG, "timeout", "silent")
+OWN_OPTIONS = (TAG, "timeout", "silent", "measured")
 DEFAULT_TIMEOUT = 60.0
 HEADING = re.compile(r"<h[1-6][\s>]")
 
@@ -94,6 +98,7 @@ class Build:
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     replayed: list[str] = field(default_factory=list)
+    measured: set[str] = field(default_factory=set)  # locations whose output is a measurement
 
 
 _build: Build | None = None
@@ -145,6 +150,8 @@ def on_page_markdown(markdown, page, config, files):
             else:
                 session = sessions[name]
             _build.outputs[location] = (fence.code, _output(fence, location, session))
+            if _truthy(fence.inputs.get("measured")):
+                _build.measured.add(location)
             tags[fence.index] = f'{TAG}="{location}"'
     finally:
         # The page's sessions end with the page: nothing of them is left for another page or build.
@@ -202,6 +209,8 @@ def render(src, language, class_name, options, md, **kwargs):
     if location in _build.rendered:
         return _build.rendered[location]
     html = base_format(language=language, run=lambda *args, **kwargs: output, code=src, md=md, **options)
+    if location in _build.measured:
+        html = f'<div class="measured" data-search-exclude>{html}</div>'
     # Each conversion costs markdown-exec a fresh Markdown instance, and the blog converts a post once more
     # for every listing that shows it: reuse the HTML, unless it has headings, which must reach each page's
     # table of contents through markdown-exec's own conversion.
@@ -247,8 +256,7 @@ def _run(fence: Fence, location: str, session: Session) -> str:
             )
     except SnippetFailure as failure:
         raise SnippetError(_failure_message(location, failure)) from None
-    silent = fence.inputs.get("silent", "false").lower() not in {"", "no", "off", "false", "0"}
-    if not output.strip() and not fence.options["source"] and not silent:
+    if not output.strip() and not fence.options["source"] and not _truthy(fence.inputs.get("silent")):
         raise SnippetError(
             f"{location}: snippet printed nothing, so this block would show nothing on the page.\n"
             "  print() what the reader should see in the block itself (print() inside an imported module goes to"
@@ -280,6 +288,10 @@ def _fence_timeout(fence: Fence, location: str) -> float:
     if seconds is None:
         raise SnippetError(f'{location}: timeout="{fence.inputs["timeout"]}" is not a positive number of seconds')
     return seconds
+
+
+def _truthy(option: str | None) -> bool:
+    return (option or "false").lower() not in {"", "no", "off", "false", "0"}
 
 
 def _seconds(text) -> float | None:

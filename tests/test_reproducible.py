@@ -1,13 +1,16 @@
-"""Two clean builds of the same commit produce byte-identical sites (SOURCE_DATE_EPOCH from the last commit)."""
+"""Two clean builds of the same commit produce byte-identical sites, except inside the blocks a post marks as
+measurements (timings of the machine that built it); SOURCE_DATE_EPOCH comes from the last commit."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from hooks import reproducible
 from tests.project_copy import ROOT, build, copy_project
@@ -72,13 +75,31 @@ def test_two_builds_from_the_same_snippet_outputs_are_byte_identical(three_build
     assert difference is None, difference
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the backpropagation post times numpy on the machine that builds it (issue 3: timing plot and "
-    "measured ratios), so two cold builds differ in those numbers; everything else is covered above",
-)
-def test_two_clean_builds_are_byte_identical(three_builds):
-    difference = first_difference(three_builds["cold"], three_builds["cold again"])
+def without_measurements(site: Path) -> Path:
+    """A copy of ``site`` whose ``<div class="measured">`` blocks (timings taken while building, see
+    hooks/execution.py) are emptied; every other byte is kept."""
+    masked = site.with_name(site.name + "-masked")
+    shutil.copytree(site, masked)
+    for page in masked.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        blocks = soup.select("div.measured")
+        for block in blocks:
+            block.clear()
+        if blocks:
+            page.write_text(str(soup), encoding="utf-8")
+    return masked
+
+
+def test_two_clean_builds_differ_only_in_measurements(three_builds):
+    post = next(three_builds["cold"].rglob("so-you-think-you-understand-backpropagation/index.html"))
+    soup = BeautifulSoup(post.read_text(encoding="utf-8"), "html.parser")
+    measured = soup.select("div.measured")
+    # The exemption stays small: a handful of marked timing blocks, not the post.
+    assert 0 < len(measured) <= 6, len(measured)
+    assert sum(len(str(block)) for block in measured) < len(str(soup)) / 4
+    difference = first_difference(
+        without_measurements(three_builds["cold"]), without_measurements(three_builds["cold again"])
+    )
     assert difference is None, difference
 
 
