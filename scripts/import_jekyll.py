@@ -168,7 +168,9 @@ def convert(text: str, source: Path, fallback_date: dt.date | None, author: str)
     meta, body, body_line = split_front_matter(text)
     unknown = sorted(set(meta) - KNOWN_KEYS)
     if unknown:
-        raise ImportProblem(f"unsupported front matter keys: {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})")
+        raise ImportProblem(
+            f"unsupported front matter keys: {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
     if meta.get("layout") not in SUPPORTED_LAYOUTS:
         raise ImportProblem(f"layout: {meta['layout']!r} is not a post; only 'post' layouts can be imported")
     title = meta.get("title")
@@ -177,7 +179,8 @@ def convert(text: str, source: Path, fallback_date: dt.date | None, author: str)
     liquid = find_liquid(body, body_line)
     if liquid:
         raise ImportProblem(
-            "Liquid tags have no equivalent here; replace them with Markdown and import again:\n  " + "\n  ".join(liquid)
+            "Liquid tags have no equivalent here; replace them with Markdown and import again:\n  "
+            + "\n  ".join(liquid)
         )
     date = post_date(meta, source, fallback_date)
     categories = as_list(meta.get("categories", meta.get("category")), "categories")
