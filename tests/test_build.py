@@ -138,3 +138,16 @@ def test_katex_assets_are_copied_from_the_pinned_package(built_site):
     assert (built_site / "assets/katex/katex.min.css").read_bytes() == (katex / "katex.min.css").read_bytes()
     fonts = {p.name for p in (katex / "fonts").glob("*.woff2")}
     assert fonts and fonts == {p.name for p in (built_site / "assets/katex/fonts").glob("*.woff2")}
+
+
+def test_404_page_links_back_into_the_site(built_site):
+    # The 404 page is served at any missing address, so its links are absolute paths from the site root.
+    links = [
+        a["href"]
+        for a in soup_of(built_site / "404.html").select("article a[href]")
+        if "headerlink" not in a.get("class", [])
+    ]
+    assert links, "the 404 page offers no way back"
+    for href in links:
+        assert href.startswith("/"), f"404 page link {href} depends on the address it is served at"
+        assert (built_site / href.lstrip("/") / "index.html").is_file(), f"404 page links to missing {href}"
