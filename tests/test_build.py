@@ -21,6 +21,8 @@ POST_PAGE = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/index\.html$")
 NOT_FETCHED = {"canonical", "alternate", "next", "prev", "author", "license"}
 # Places where a backslash-paren is code or TeX source rather than leftover raw math.
 NOT_PROSE = ["pre", "code", "script", "style", "annotation", "textarea"]
+# TeX as an author writes it: \( \[ or $…$ (pandoc's rule, so "costs $5 and $10" is not math).
+TEX = re.compile(r"\\[(\[]|\$(?=\S)[^$]*?(?<=\S)\$(?!\d)")
 
 
 def front_matter(path: Path) -> dict:
@@ -84,6 +86,16 @@ def test_feed_parses_and_lists_every_post(built_site):
         assert title in entries, f"the feed does not list {title!r}"
         target = built_site / urlparse(entries[title]).path.lstrip("/") / "index.html"
         assert target.is_file(), f"the feed links {title!r} to {entries[title]}, which is not a built page"
+    for entry in feed.entries:
+        # Feed readers show these as plain text: TeX delimiters there would reach the reader raw.
+        for text in [entry.title, entry.get("summary", "")]:
+            assert not TEX.search(text), f"TeX in the feed entry {entry.title!r}: {text[:200]!r}"
+
+
+def test_page_titles_are_plain_text(built_site):
+    for page in html_pages(built_site):
+        title = soup_of(page).title.get_text()
+        assert not TEX.search(title) and "<" not in title, f"{page}: markup or TeX in <title>: {title!r}"
 
 
 def test_sitemap_lists_every_post(built_site):
