@@ -433,7 +433,7 @@ class PageWeight:
 KINDS = {"document": "HTML", "stylesheet": "CSS", "script": "JS", "font": "fonts", "image": "images"}
 
 
-def page_weight(site: Path, path: str) -> PageWeight:
+def page_weight(site: Path, path: str, chromium: str) -> PageWeight:
     """Load ``path`` of ``site`` in Chromium, served from 127.0.0.1, and add up what it fetched."""
     from playwright.sync_api import sync_playwright
 
@@ -461,7 +461,7 @@ def page_weight(site: Path, path: str) -> PageWeight:
 
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.route("**/*", keep_local)
             page.on("requestfinished", count)
@@ -615,8 +615,9 @@ def main(argv: list[str] | None = None) -> int:
         scaling = measure_scaling(workspace, sizes, scaling_repeats)
         print(f"mkdocs serve: {repeats} edits …", flush=True)
         reloads = edit_to_reload(copy_project(workspace / "serve"), repeats)
-        print("post page in Chromium …", flush=True)
-        weight = page_weight(facts["site"], facts["post_path"])
+        chromium = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
+        print(f"post page in Chromium ({chromium or 'not installed: skipped'}) …", flush=True)
+        weight = page_weight(facts["site"], facts["post_path"], chromium) if chromium else None
         report(real, facts, scaling, reloads, weight)
         if args.profile:
             profile_build(workspace / "real", "warm build of the real site")
@@ -633,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(real, facts, scaling, reloads, weight: PageWeight) -> None:
+def report(real, facts, scaling, reloads, weight: PageWeight | None) -> None:
     floor = real["floor"].median
     print(f"\nReal site: {facts['posts']} post(s), {facts['snippets']} snippet(s).\n")
     print("Wall-clock median and min–max; CPU (user+sys) median, which other work on the machine hardly moves.\n")
@@ -659,23 +660,7 @@ def report(real, facts, scaling, reloads, weight: PageWeight) -> None:
     for kind, times in reloads.items():
         print(row(f"mkdocs serve: save to reload, {kind}", times, "s", floor))
 
-    kinds = ["HTML", "CSS", "JS", "fonts", "images", "other"]
-    print(
-        f"\nPost page /{facts['post_path']} in Chromium: {weight.requests} requests, {len(weight.external)} external.\n"
-    )
-    print("| bytes | " + " | ".join(kinds) + " | total | total without fonts |")
-    print("|" + "---|" * (len(kinds) + 3))
-    for label, sizes in (
-        ("transferred (gzip, headers)", weight.transferred),
-        ("uncompressed files", weight.uncompressed),
-    ):
-        cells = [f"{sizes.get(k, 0) / 1024:.1f} KB" for k in kinds]
-        total = sum(sizes.values())
-        without = total - sizes.get("fonts", 0)
-        print(f"| {label} | {' | '.join(cells)} | {total / 1024:.1f} KB | {without / 1024:.1f} KB |")
-    for url in weight.external:
-        print(f"  external: {url}")
-    without_fonts = sum(weight.transferred.values()) - weight.transferred.get("fonts", 0)
+    page_targets = report_page(weight, facts["post_path"])
 
     print("\nTargets:\n")
     targets = execution_targets(real, facts, scaling)
@@ -698,12 +683,35 @@ def report(real, facts, scaling, reloads, weight: PageWeight) -> None:
     for kind, times in reloads.items():
         median = statistics.median(times)
         targets.append((f"edit-to-reload, {kind} edit, ≤ 1.5 s (is {median:.2f} s)", median <= 1.5))
-    targets += [
+    for text, ok in targets + page_targets:
+        print(f"- {verdict(ok):<7} {text}")
+
+
+def report_page(weight: PageWeight | None, path: str) -> list[tuple[str, bool | None]]:
+    """Print the post page's weight; return its targets."""
+    if weight is None:
+        print("\nPost page: not measured, no Chromium (apt-get install chromium).")
+        return [("post page: 0 external requests", None), ("post page ≤ 400 KB without fonts", None)]
+    kinds = ["HTML", "CSS", "JS", "fonts", "images", "other"]
+    print(f"\nPost page /{path} in Chromium: {weight.requests} requests, {len(weight.external)} external.\n")
+    print("| bytes | " + " | ".join(kinds) + " | total | total without fonts |")
+    print("|" + "---|" * (len(kinds) + 3))
+    for label, sizes in (
+        ("transferred (gzip, headers)", weight.transferred),
+        ("uncompressed files", weight.uncompressed),
+    ):
+        cells = [f"{sizes.get(k, 0) / 1024:.1f} KB" for k in kinds]
+        total = sum(sizes.values())
+        without = total - sizes.get("fonts", 0)
+        print(f"| {label} | {' | '.join(cells)} | {total / 1024:.1f} KB | {without / 1024:.1f} KB |")
+    for url in weight.external:
+        print(f"  external: {url}")
+    without_fonts = sum(weight.transferred.values()) - weight.transferred.get("fonts", 0)
+
+    return [
         (f"post page: 0 external requests (is {len(weight.external)})", not weight.external),
         (f"post page ≤ 400 KB without fonts (is {without_fonts / 1024:.0f} KB)", without_fonts <= 400 * 1024),
     ]
-    for text, ok in targets:
-        print(f"- {verdict(ok):<7} {text}")
 
 
 def ratio_target(label: str, figure: Figure, floor: Figure, limit: float) -> tuple[str, bool]:
