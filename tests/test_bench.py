@@ -1,0 +1,65 @@
+"""The benchmark's own logic (no timing here): the floor drops exactly our work, and it counts snippets
+the way the execution hook does, so its expected execution counts are right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hooks.execution import OWN_OPTIONS
+from hooks.snippet_fences import find_fences
+from scripts import bench
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = sorted((ROOT / "docs" / "blog" / "posts").glob("*.md"))
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda p: p.stem)
+def test_bench_counts_the_fences_the_execution_hook_runs(post):
+    text = post.read_text(encoding="utf-8")
+    assert len(bench.exec_fences(text)) == len(find_fences(text, text, OWN_OPTIONS))
+
+
+def test_synthetic_post_has_three_snippets_the_hook_agrees_on():
+    text = bench.synthetic_post(7)
+    assert len(bench.exec_fences(text)) == len(find_fences(text, text, OWN_OPTIONS)) == 3
+
+
+def test_floor_config_keeps_everything_but_execution_and_katex():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    floor = bench.drop_yaml_items(config, r"markdown-exec\b")
+    floor = bench.drop_yaml_items(floor, r"hooks/katex_math\.py\b")
+    floor = bench.drop_yaml_items(floor, r"hooks/execution\.py\b", required=False)
+
+    assert "- markdown-exec" not in floor and "- hooks/katex_math.py" not in floor
+    assert "- hooks/execution.py" not in floor
+    removed = [line for line in config.splitlines() if line not in floor.splitlines()]
+    # Only the removed items and the lines indented under them went; the next section survives.
+    assert all("markdown-exec" in line or "hooks/" in line or line.startswith("      ") for line in removed)
+    assert "markdown_extensions:" in floor and "- blog:" in floor
+
+
+def test_replayed_snippets_print_what_the_code_computes(tmp_path):
+    number = 12
+    replayed = bench.replay_snippets(bench.synthetic_post(number), tmp_path, pasted=[])
+
+    squares = [k * k for k in range(1, number % 7 + 4)]
+    assert bench.exec_fences(replayed) == []
+    assert f"The squares are {', '.join(map(str, squares))}." in replayed
+    assert f"Their sum is **{sum(squares)}**." in replayed
+    assert "total = sum(values)" in replayed  # source="above" keeps the code on show
+
+
+def test_a_snippet_edit_changes_only_the_last_snippet(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text(bench.synthetic_post(3), encoding="utf-8")
+    before = bench.exec_fences(post.read_text(encoding="utf-8"))
+
+    assert bench.edit_post(post, "label-1", snippet=True) == 1
+    after = bench.exec_fences(post.read_text(encoding="utf-8"))
+    assert [f["code"] for f in after[:-1]] == [f["code"] for f in before[:-1]]
+    assert after[-1]["code"] == "# label-1\n" + before[-1]["code"]
+
+    assert bench.edit_post(post, "label-2", snippet=False) == 0
+    assert [f["code"] for f in bench.exec_fences(post.read_text(encoding="utf-8"))] == [f["code"] for f in after]
