@@ -57,6 +57,7 @@ EXEC_FENCE = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 OPTION = re.compile(r'(\w+)="([^"]*)"')
+BUILD_TIMEOUT = 600.0  # seconds; the largest build here takes about 10
 
 
 class BenchError(RuntimeError):
@@ -148,10 +149,15 @@ def build(project: Path, *command_prefix: str) -> Run:
     with open(log_path, "wb") as log:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=project, env=mkdocs_env(project), stdout=log, stderr=log)
+        watchdog = threading.Timer(BUILD_TIMEOUT, process.kill)  # a hung build must not hang the bench
+        watchdog.start()
         # os.wait4 gives the rusage of this child only (RUSAGE_CHILDREN would be the max of all so far).
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        watchdog.cancel()
     process.returncode = os.waitstatus_to_exitcode(status)
+    if seconds >= BUILD_TIMEOUT:
+        raise BenchError(f"build of {project} killed after {BUILD_TIMEOUT:.0f} s; see {log_path}")
     cpu = usage.ru_utime + usage.ru_stime
     if process.returncode != 0:
         raise BenchError(f"build of {project} failed:\n{log_path.read_text(errors='replace')[-4000:]}")
