@@ -484,16 +484,28 @@ def page_weight(site: Path, path: str, chromium: str) -> PageWeight:
 
 
 def profile_build(project: Path, label: str, top: int = 25) -> None:
-    """Print where a build of ``project`` spends its time (cProfile, by cumulative and own time)."""
+    """Print where a build of ``project`` spends its time: cProfile by cumulative and by own time, and the
+    project's own hooks and snippets apart."""
     import pstats
 
     output = project / "build.prof"
     build(project, sys.executable, "-m", "cProfile", "-o", str(output))
     print(f"\n## cProfile: {label}")
-    for order in ("cumulative", "tottime"):
+    for title, order, restriction in (
+        ("by cumulative time", "cumulative", ()),
+        ("by own time", "tottime", ()),
+        ("the project's hooks and snippets", "cumulative", (r"/(hooks|snippets)/",)),
+    ):
         stream = io.StringIO()
-        pstats.Stats(str(output), stream=stream).strip_dirs().sort_stats(order).print_stats(top)
-        print("\n".join(line for line in stream.getvalue().splitlines() if line.strip())[:6000])
+        stats = pstats.Stats(str(output), stream=stream).sort_stats(order)
+        stats.print_stats(*restriction, top + len(PROFILE_WRAPPERS))
+        lines = [line for line in stream.getvalue().splitlines() if "(" in line or "ncalls" in line]
+        lines = [line for line in lines if not any(wrapper in line for wrapper in PROFILE_WRAPPERS)]
+        print(f"\n### {title}\n" + "\n".join(lines[: top + 1]).replace(str(Path(sys.prefix)), "<venv>"))
+
+
+# Frames every build passes through (interpreter start, click): they only repeat the total.
+PROFILE_WRAPPERS = ("{built-in method builtins.exec}", "<string>:1", "<frozen runpy>", "click/core.py", "__main__.py")
 
 
 # --- the run -------------------------------------------------------------------------------------
