@@ -10,8 +10,9 @@ markdown-exec's rendering and takes over the running:
   order (hooks/snippet_runner.py) or takes their output from the cache (hooks/execution_cache.py), and
   tags each fence with its place, e.g. ``exec_location="docs/blog/posts/x.md:12"``.
 - The formatter ``on_config`` puts in place of markdown-exec's looks that place up and renders the stored
-  output with markdown-exec's ``base_format``. The blog's listing pages, which convert each post again,
-  get the same stored output.
+  output with markdown-exec's ``base_format``, or takes the HTML made by an earlier build from the cache
+  entry when nothing that shapes it changed. The blog's listing pages, which convert each post again,
+  get the same HTML.
 
 Fence options added here (besides markdown-exec's own):
     timeout="5"     seconds this block may run; the site's default is ``extra: snippet_timeout:`` in
@@ -26,9 +27,10 @@ Fence options added here (besides markdown-exec's own):
 Environment variables:
     BLOG_CACHE_DIR        the cache folder (default ``.cache/`` beside mkdocs.yml); outputs go to ``execution/``.
     BLOG_NO_CACHE=1       run every snippet; the fresh outputs are still stored.
-    BLOG_EXEC_STATS=PATH  after each build, write {"executed": [...], "cached": [...], "replayed": [...]} there,
-                          each a list of ``file:line`` of fences. "replayed" blocks were run again only to
-                          rebuild their session's state for a later block that missed the cache.
+    BLOG_EXEC_STATS=PATH  after each build, write {"executed": [...], "cached": [...], "replayed": [...],
+                          "rendered": [...]} there, each a list of ``file:line`` of fences. "replayed" blocks
+                          were run again only to rebuild their session's state for a later block that missed
+                          the cache; "rendered" ones had their output converted to HTML by markdown-exec.
 """
 
 from __future__ import annotations
@@ -43,18 +45,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from markdown_exec import base_format, console_width, validator, working_directory
+from markdown_exec import MarkdownConverter, base_format, console_width, validator, working_directory
 from markdown_exec import formatter as markdown_exec_formatter
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
 # MkDocs puts this folder on sys.path while it loads a hook; tests import these modules as hooks.<name>.
 try:
-    from execution_cache import ExecutionCache, block_key, environment_fingerprint
+    from execution_cache import (
+        Entry,
+        ExecutionCache,
+        block_key,
+        environment_fingerprint,
+        markdown_fingerprint,
+        rendering_key,
+    )
     from snippet_fences import LANGUAGES, Fence, find_fences, tag_fences
     from snippet_runner import SnippetFailure, run_snippet, show_source
 except ImportError:
-    from hooks.execution_cache import ExecutionCache, block_key, environment_fingerprint
+    from hooks.execution_cache import (
+        Entry,
+        ExecutionCache,
+        block_key,
+        environment_fingerprint,
+        markdown_fingerprint,
+        rendering_key,
+    )
     from hooks.snippet_fences import LANGUAGES, Fence, find_fences, tag_fences
     from hooks.snippet_runner import SnippetFailure, run_snippet, show_source
 
@@ -64,6 +80,7 @@ TAG = "exec_location"
 OWN_OPTIONS = (TAG, "timeout", "silent", "measured")
 DEFAULT_TIMEOUT = 60.0
 HEADING = re.compile(r"<h[1-6][\s>]")
+NUMBERED_ID = re.compile(r'id="exec-\d+--')  # markdown-exec numbers ids by its count of conversions so far
 
 
 class SnippetError(PluginError, SuperFencesException):
@@ -92,12 +109,14 @@ class Build:
     cache: ExecutionCache
     read_cache: bool
     fingerprint: str
+    markdown: str  # markdown_fingerprint of the site's extensions
     page: str = ""
-    outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # location -> (code, output)
-    rendered: dict[str, str] = field(default_factory=dict)  # location -> HTML
+    outputs: dict[str, tuple[str, str, Entry]] = field(default_factory=dict)  # location -> (code, key, entry)
+    html: dict[str, str] = field(default_factory=dict)  # location -> HTML, for the listings that show it again
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     replayed: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
     measured: set[str] = field(default_factory=set)  # locations whose output is a measurement
 
 
@@ -124,6 +143,7 @@ def on_pre_build(config):
         cache=ExecutionCache(cache_root / "execution"),
         read_cache=os.environ.get("BLOG_NO_CACHE") != "1",
         fingerprint=environment_fingerprint(root / "snippets"),
+        markdown=markdown_fingerprint(config.markdown_extensions, config.mdx_configs),
     )
 
 
@@ -149,7 +169,7 @@ def on_page_markdown(markdown, page, config, files):
                     sessions[name] = session
             else:
                 session = sessions[name]
-            _build.outputs[location] = (fence.code, _output(fence, location, session))
+            _build.outputs[location] = (fence.code, *_output(fence, location, session))
             if _truthy(fence.inputs.get("measured")):
                 _build.measured.add(location)
             tags[fence.index] = f'{TAG}="{location}"'
@@ -166,7 +186,12 @@ def on_post_build(config):
     log.info(f"execution: {len(_build.executed)} snippets run, {len(_build.cached)} from cache{replayed}")
     stats = os.environ.get("BLOG_EXEC_STATS")
     if stats:
-        counts = {"executed": _build.executed, "cached": _build.cached, "replayed": _build.replayed}
+        counts = {
+            "executed": _build.executed,
+            "cached": _build.cached,
+            "replayed": _build.replayed,
+            "rendered": _build.rendered,
+        }
         Path(stats).write_text(json.dumps(counts, indent=1) + "\n", encoding="utf-8")
 
 
@@ -194,7 +219,8 @@ def validate(language, inputs, options, attrs, md):
 
 
 def render(src, language, class_name, options, md, **kwargs):
-    """Render the output stored for this fence with markdown-exec's own renderer; run nothing."""
+    """Render the output stored for this fence with markdown-exec's own renderer, or take the HTML an earlier
+    build made of it; run nothing."""
     options = dict(options)
     location = options.pop(TAG, None)
     if location not in _build.outputs:
@@ -203,40 +229,56 @@ def render(src, language, class_name, options, md, **kwargs):
             '  hooks/execution.py runs fences written as ```python exec="on" ..., at the top level or indented'
             " in a block (admonition, tab), not inside a blockquote and not with options in braces."
         )
-    code, output = _build.outputs[location]
+    code, key, entry = _build.outputs[location]
     if code != src:
         raise SnippetError(f"{location}: the code that ran is not the code shown; please report this as a bug")
-    if location in _build.rendered:
-        return _build.rendered[location]
-    html = base_format(language=language, run=lambda *args, **kwargs: output, code=src, md=md, **options)
+    if location in _build.html:
+        return _build.html[location]
+    rendering = rendering_key(_build.markdown, language, options)
+    if entry.rendering == rendering:
+        html = entry.html
+        # Count the conversions as if markdown-exec had made them, so the ids it numbers in later fences are
+        # the ones a cold build gives them.
+        MarkdownConverter.counter += entry.conversions
+    else:
+        before = MarkdownConverter.counter
+        html = base_format(language=language, run=lambda *args, **kwargs: entry.output, code=src, md=md, **options)
+        _build.rendered.append(location)
+        if _reusable(html):
+            conversions = MarkdownConverter.counter - before
+            _build.cache.put(key, Entry(entry.output, rendering, html, conversions), location)
     if location in _build.measured:
         html = f'<div class="measured" data-search-exclude>{html}</div>'
-    # Each conversion costs markdown-exec a fresh Markdown instance, and the blog converts a post once more
-    # for every listing that shows it: reuse the HTML, unless it has headings, which must reach each page's
-    # table of contents through markdown-exec's own conversion.
-    if not HEADING.search(html):
-        _build.rendered[location] = html
+    # The blog converts a post once more for every listing that shows it: give them the same HTML.
+    if _reusable(html):
+        _build.html[location] = html
     return html
 
 
-def _output(fence: Fence, location: str, session: Session) -> str:
-    """What the fence prints: from the cache if its key is there, else by running it."""
+def _reusable(html: str) -> bool:
+    """Whether HTML made once may stand in for another conversion. Not if it has headings, which reach a
+    page's table of contents only through markdown-exec's own conversion, nor ids numbered by it."""
+    return not HEADING.search(html) and not NUMBERED_ID.search(html)
+
+
+def _output(fence: Fence, location: str, session: Session) -> tuple[str, Entry]:
+    """The fence's cache key and what it prints: from the cache if its key is there, else by running it."""
     key = block_key(_build.fingerprint, session.history, f"{fence.info}\n{fence.code}")
     session.history.append(f"{fence.info}\n{fence.code}")
-    output = _build.cache.get(key) if _build.read_cache else None
-    if output is not None:
+    entry = _build.cache.get(key) if _build.read_cache else None
+    if entry is not None:
         _build.cached.append(location)
         session.pending.append((fence, location))
-        return output
+        return key, entry
     # The blocks before this one were served from the cache, so the session lacks their state: run them.
     for earlier, earlier_location in session.pending:
         _run(earlier, earlier_location, session)
         _build.replayed.append(earlier_location)
     session.pending.clear()
-    output = _run(fence, location, session)
-    _build.cache.put(key, output, location)
+    entry = Entry(_run(fence, location, session))
+    _build.cache.put(key, entry, location)
     _build.executed.append(location)
-    return output
+    return key, entry
 
 
 def _run(fence: Fence, location: str, session: Session) -> str:

@@ -5,6 +5,11 @@ in the same session of its page (they made the state it runs in); every file und
 modules and data files); the Python version and the versions of the packages whose output a post shows.
 Anything else (prose, other posts, other sessions, line numbers) leaves the key alone.
 
+An entry may also hold the HTML markdown-exec made of the output, so that a warm build does not convert it
+again (each conversion costs markdown-exec a new Markdown instance with every extension of the site). That
+HTML is tagged with a second key, ``rendering_key``: the fence's options, the site's Markdown extensions and
+their settings, and the versions of the packages that render; when it differs, the HTML is made afresh.
+
 Each entry is one JSON file, written to a temporary file and renamed into place, so a reader sees a
 whole entry or none. An entry that cannot be read or does not match its key counts as missing.
 """
@@ -14,14 +19,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 # Raise when what is stored, or how snippets are run, changes meaning: older entries then stop matching.
 FORMAT = 1
 PACKAGES = ("markdown-exec", "numpy", "matplotlib")
+RENDERING_PACKAGES = ("markdown", "markdown-exec", "pymdown-extensions", "pygments")
 
 
 def environment_fingerprint(snippets_dir: Path) -> str:
@@ -42,33 +50,72 @@ def block_key(fingerprint: str, earlier: list[str], block: str) -> str:
     return hashlib.sha256(json.dumps([fingerprint, earlier, block]).encode()).hexdigest()
 
 
+def markdown_fingerprint(extensions: list, configs: dict) -> str:
+    """A hash of the site's Markdown extensions (``config.markdown_extensions``), their settings
+    (``config.mdx_configs``) and the RENDERING_PACKAGES' versions: what turns a printed output into HTML."""
+    versions = {name: _version(name) for name in RENDERING_PACKAGES}
+    return _hash([FORMAT, extensions, configs, versions])
+
+
+def rendering_key(markdown: str, language: str, options: dict) -> str:
+    """The key of a fence's HTML: the ``markdown_fingerprint``, the fence's language and markdown-exec's options."""
+    return _hash([markdown, language, options])
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a snippet printed and, once rendered, the HTML made of it under the ``rendering`` key, and how many
+    conversions markdown-exec counted making it (it numbers ids by that count)."""
+
+    output: str
+    rendering: str | None = None
+    html: str | None = None
+    conversions: int = 0
+
+
 class ExecutionCache:
     """Snippet outputs stored as ``<directory>/<key[:2]>/<key>.json``."""
 
     def __init__(self, directory: Path):
         self.directory = directory
 
-    def get(self, key: str) -> str | None:
-        """The output stored under ``key``, or None if there is none or the entry is unreadable."""
+    def get(self, key: str) -> Entry | None:
+        """The entry stored under ``key``, or None if there is none or it is unreadable or malformed."""
         try:
-            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            stored = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("output"), str):
+        if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("output"), str):
             return None
-        return entry["output"]
+        rendering, html, conversions = stored.get("rendering"), stored.get("html"), stored.get("conversions")
+        if not (isinstance(rendering, str) and isinstance(html, str) and type(conversions) is int):
+            return Entry(stored["output"])  # no HTML stored, or not whole: the output alone is still good
+        return Entry(stored["output"], rendering, html, conversions)
 
-    def put(self, key: str, output: str, location: str) -> None:
-        """Store ``output`` under ``key``; ``location`` (file:line) is kept only to help a human reading it."""
+    def put(self, key: str, entry: Entry, location: str) -> None:
+        """Store ``entry`` under ``key``; ``location`` (file:line) is kept only to help a human reading it."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        entry = json.dumps({"key": key, "location": location, "output": output}, ensure_ascii=False)
+        stored = {"key": key, "location": location, "output": entry.output}
+        if entry.html is not None:
+            stored |= {"rendering": entry.rendering, "html": entry.html, "conversions": entry.conversions}
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as f:
-            f.write(entry)
+            f.write(json.dumps(stored, ensure_ascii=False))
         os.replace(f.name, path)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
+
+
+def _hash(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=_stable_repr).encode()).hexdigest()
+
+
+def _stable_repr(value) -> str:
+    """``repr(value)`` without memory addresses, which differ from one build to the next."""
+    if callable(value) and hasattr(value, "__qualname__"):  # e.g. SuperFences' format and validator functions
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
 
 
 def _version(package: str) -> str | None:

@@ -274,11 +274,16 @@ def test_a_warm_build_runs_nothing_and_an_edit_reruns_that_block_and_the_rest_of
     one, two, three, lone = site.locations("s.md")
 
     cold = site.build_ok()
-    assert cold == {"executed": [one, two, three, lone], "cached": [], "replayed": []}
+    assert cold == {
+        "executed": [one, two, three, lone],
+        "cached": [],
+        "replayed": [],
+        "rendered": [one, two, three, lone],
+    }
     assert site.ran() == ["one", "two", "three", "lone"]
 
     warm = site.build_ok()
-    assert warm == {"executed": [], "cached": [one, two, three, lone], "replayed": []}
+    assert warm == {"executed": [], "cached": [one, two, three, lone], "replayed": [], "rendered": []}
     assert site.ran() == []
     assert "execution: 0 snippets run, 4 from cache" in site.build().stderr
     assert "three: y + 1 = 21" in site.page("sessions")  # the cached page is the same page
@@ -286,9 +291,75 @@ def test_a_warm_build_runs_nothing_and_an_edit_reruns_that_block_and_the_rest_of
     # Editing the second block re-runs it and the third, after re-running the first (cached) for its state.
     site.edit("s.md", "y = x * 10", "y = x * 100")
     edited = site.build_ok()
-    assert edited == {"executed": [two, three], "cached": [one, lone], "replayed": [one]}
+    assert edited == {"executed": [two, three], "cached": [one, lone], "replayed": [one], "rendered": [two, three]}
     assert site.ran() == ["one", "two", "three"]
     assert "three: y + 1 = 201" in site.page("sessions")
+
+
+def test_a_warm_build_takes_the_html_of_every_output_from_the_cache(tmp_path):
+    # A heading printed by a snippet must reach the table of contents, which only markdown-exec's own
+    # conversion does: that block is converted in every build (once per page showing the post), and only that one.
+    more = """
+        ```python exec="on"
+        print("### A printed heading")
+        ```
+
+        ```python exec="on" measured="true"
+        print("Took 3 ms.")
+        ```
+    """
+    body = textwrap.dedent(SESSION_POST) + textwrap.dedent(more)
+    site = Site(tmp_path, {"s.md": post("Sessions", body)})
+    *plain, heading, measured = site.locations("s.md")
+    cold = site.build_ok()
+    assert set(cold["rendered"]) == {*plain, heading, measured}
+    cold_page = site.page("sessions")
+
+    warm = site.build_ok()
+    assert warm["executed"] == [] and set(warm["rendered"]) == {heading}
+    # The same page: the stored HTML is what markdown-exec made, and the heading keeps its numbered id.
+    assert site.page("sessions") == cold_page
+    toc = BeautifulSoup(cold_page, "html.parser").select_one("nav.md-nav--secondary")
+    assert "A printed heading" in toc.get_text(), toc
+    assert '<div class="measured" data-search-exclude><p>Took 3 ms.</p>' in cold_page
+
+
+def test_a_change_of_the_markdown_extensions_renders_the_outputs_again(tmp_path):
+    body = """
+        ```python exec="on" source="above"
+        total = sum(range(4))
+        print(f"The total is {total}.")
+        ```
+    """
+    site = Site(tmp_path, {"lines.md": post("Lines", body)})
+    site.build_ok()
+    assert site.build_ok()["rendered"] == []
+    assert "linenos" not in site.page("lines")
+
+    # Line numbers on every highlighted block: the source shown above the output must get them too.
+    config = site.project / "mkdocs.yml"
+    settings = config.read_text(encoding="utf-8")
+    assert settings.count("anchor_linenums: true") == 1
+    config.write_text(settings.replace("anchor_linenums: true", "anchor_linenums: true\n      linenums: true"))
+    stats = site.build_ok()
+    assert stats["executed"] == [] and stats["rendered"] == site.locations("lines.md")
+    html = site.page("lines")
+    assert "linenos" in html and "The total is 6." in html
+    assert site.build_ok()["rendered"] == []
+
+
+def test_a_partial_stored_rendering_is_made_again(tmp_path):
+    site = Site(tmp_path, {"s.md": post("Sessions", SESSION_POST)})
+    site.build_ok()
+    entries = sorted((site.cache / "execution").rglob("*.json"))
+    stored = json.loads(entries[0].read_text(encoding="utf-8"))
+    assert set(stored) == {"key", "location", "output", "rendering", "html", "conversions"}
+    del stored["rendering"]  # HTML without the key saying what it was made from
+    stored["html"] = "<p>stale</p>"
+    entries[0].write_text(json.dumps(stored), encoding="utf-8")
+    stats = site.build_ok()
+    assert stats["executed"] == [] and stats["rendered"] == [stored["location"]]
+    assert "stale" not in site.page("sessions")
 
 
 def test_editing_prose_or_another_post_runs_nothing(tmp_path):
@@ -372,7 +443,7 @@ def test_a_failing_snippet_is_not_cached(tmp_path):
     assert len(list((site.cache / "execution").rglob("*.json"))) == 1  # only the block that worked
 
     flag.unlink()
-    assert site.build_ok() == {"executed": [flaky], "cached": [fine], "replayed": []}
+    assert site.build_ok() == {"executed": [flaky], "cached": [fine], "replayed": [], "rendered": [fine, flaky]}
     assert "flaky block passed" in site.page("flaky")
 
 
