@@ -204,3 +204,17 @@ def test_missing_chromium_skips_locally_and_fails_in_ci(tmp_path, ci, outcome):
     assert f"1 {outcome}" in result.stdout, result.stdout[-2000:]
     assert "BROWSER TESTS NOT RUN: no Chromium at" in result.stdout
     assert (result.returncode != 0) == (outcome == "error")
+
+
+def test_palette_toggle_switches_to_dark_and_code_has_copy_buttons(browser, site_url, page_paths):
+    context = browser.new_context(**VIEWS["light"])
+    try:
+        page, load = open_page(context, site_url + page_paths["post"])
+        page.get_by_title("Switch to dark mode").click()
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        code_blocks = page.locator(".md-typeset pre > code").count()
+        assert code_blocks > 0, "the post shows no code, so the copy buttons cannot be checked"
+        assert page.locator(".md-typeset pre button[data-md-type='copy']").count() == code_blocks
+        assert_clean(load)
+    finally:
+        context.close()
