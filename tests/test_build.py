@@ -13,7 +13,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.project_copy import ROOT
+from tests.project_copy import ROOT, build, copy_project
 
 POST_SOURCES = sorted((ROOT / "docs" / "blog" / "posts").glob("*.md"))
 POST_PAGE = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/index\.html$")
@@ -163,3 +163,21 @@ def test_404_page_links_back_into_the_site(built_site):
     for href in links:
         assert href.startswith("/"), f"404 page link {href} depends on the address it is served at"
         assert (built_site / href.lstrip("/") / "index.html").is_file(), f"404 page links to missing {href}"
+
+
+def test_home_page_paginates_when_posts_outnumber_a_page(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))
+    per_page = next(p["blog"] for p in config["plugins"] if isinstance(p, dict) and "blog" in p)["pagination_per_page"]
+    for day in range(1, per_page + 2):
+        (project / "docs" / "blog" / "posts" / f"post-{day}.md").write_text(
+            f"---\ntitle: Post number {day}\ndate: 2026-01-{day:02d}\nauthors: [editor]\n"
+            f"categories: [Mathematics]\ndescription: Filler post {day}.\n---\n\n# Post number {day}\n\nText.\n",
+            encoding="utf-8",
+        )
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    first, second = (soup_of(tmp_path / "site" / p) for p in ["index.html", "page/2/index.html"])
+    assert len(first.select("article h2 a")) == per_page
+    assert [a.get_text(strip=True) for a in second.select("article h2 a")] == ["Post number 1"]
+    assert first.select_one(".md-pagination"), "no pagination links on the home page"
