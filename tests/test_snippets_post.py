@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 
 from tests.project_copy import ROOT, build, copy_project
 
@@ -10,10 +12,18 @@ POST = ROOT / "docs" / "blog" / "posts" / "so-you-think-you-understand-backpropa
 PAGE = "2026/11/25/so-you-think-you-understand-backpropagation/index.html"
 
 
-def test_every_snippet_runs_in_the_posts_own_session():
+def test_every_snippet_runs_in_its_sections_own_session():
+    # One session per section, each importing what it needs: editing a snippet re-runs only the earlier
+    # blocks of its own section to rebuild the state it runs in, not the whole post.
     fences = re.findall(r"^\s*```python ([^\n]*)$", POST.read_text(encoding="utf-8"), flags=re.M)
     assert len(fences) >= 20
-    assert all('exec="on"' in f and 'session="backprop"' in f for f in fences), fences
+    assert all('exec="on"' in f for f in fences), fences
+    matches = [re.search(r'session="([^"]+)"', f) for f in fences]
+    assert all(matches), fences
+    sessions = [match[1] for match in matches]
+    runs = [name for name, _ in itertools.groupby(sessions)]
+    assert len(runs) == len(set(runs)), f"a session's blocks are split by another's: {runs}"
+    assert len(runs) >= 4 and max(Counter(sessions).values()) <= len(fences) // 2, Counter(sessions)
 
 
 def test_built_page_has_its_figures_and_finished_numbers(built_site):
