@@ -101,14 +101,13 @@ def test_page_loads_cleanly_from_the_site_alone(browser, site_url, page_paths, n
         context.close()
 
 
-@pytest.mark.parametrize("name", ["home", "post"])
-def test_math_is_visible_without_javascript(browser, site_url, page_paths, built_site, name):
-    html = (built_site / page_paths[name] / "index.html").read_text(encoding="utf-8")
-    if 'class="arithmatex"' not in html:
-        pytest.skip(f"the {name} page shows no formula")
+def test_math_is_visible_without_javascript(browser, site_url, page_paths, built_site):
+    # The post holds the math; the home page's excerpt has none, so there is nothing to check there.
+    html = (built_site / page_paths["post"] / "index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in html
     context = browser.new_context(java_script_enabled=False)
     try:
-        page, load = open_page(context, site_url + page_paths[name])
+        page, load = open_page(context, site_url + page_paths["post"])
         assert_clean(load)
         formulas = page.locator(".katex")
         assert formulas.count() == html.count('class="katex"')
