@@ -36,18 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script, this file sees only scripts/
+from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 COPIED = ["mkdocs.yml", "docs", "hooks", "overrides", "snippets"]
 POSTS = Path("docs/blog/posts")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 
 # A markdown-exec fence: ```python exec="on" session="s" ...  (code)  ```
 EXEC_FENCE = re.compile(

@@ -11,21 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.project_copy import ROOT, build
-
-CHROMIUM = "/usr/bin/chromium"
-
-# Chromium phones home (updates, sync, QUIC probes) unless told not to; the resolver rule makes any
-# name other than the loopback address unresolvable, so a stray request fails instead of leaving.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 
 
 @pytest.fixture(scope="session")
