@@ -581,7 +581,7 @@ def row(name: str, values: list[float], unit: str, ratio_to: float | None = None
     median = statistics.median(values)
     ratio = f"{median / ratio_to:5.2f}×" if ratio_to else "      "
     spread = f"{min(values):.2f}–{max(values):.2f}"
-    return f"| {name:<40} | {median:7.2f} {unit:<3} | {spread:>13} | {ratio:>6} | {extra}"
+    return f"| {name:<40} | {median:7.2f} {unit:<3} | {spread:>13} | {ratio:>6} | {extra} |"
 
 
 def verdict(ok: bool | None) -> str:
@@ -649,8 +649,9 @@ def report(real, facts, scaling, reloads, weight: PageWeight | None) -> None:
     floor = real["floor"].median
     print(f"\nReal site: {facts['posts']} post(s), {facts['snippets']} snippet(s).\n")
     print("Wall-clock median and min–max; CPU (user+sys) median, which other work on the machine hardly moves.\n")
-    print(f"| {'build':<40} | {'median':>11} | {'min–max':>13} | {'×floor':>6} | CPU ×floor | snippets run | peak RSS")
-    print(f"|{'-' * 42}|{'-' * 13}|{'-' * 15}|{'-' * 8}|------------|--------------|---------")
+    header = ["CPU", "CPU ×floor", "snippets run", "peak RSS", "per post"]
+    print(f"| {'build':<40} | {'median':>11} | {'min–max':>13} | {'×floor':>6} | " + " | ".join(header) + " |")
+    print(f"|{'-' * 42}|{'-' * 13}|{'-' * 15}|{'-' * 8}|" + "|".join("-" * (len(h) + 2) for h in header) + "|")
     descriptions = {
         "floor": "floor (MkDocs + Material alone)",
         "cold": "cold (empty caches)",
@@ -659,17 +660,18 @@ def report(real, facts, scaling, reloads, weight: PageWeight | None) -> None:
         "snippet edit": "one post's last snippet edited",
     }
     for key, figure in real.items():
-        cpu = f"{figure.cpu:5.2f} {figure.cpu / real['floor'].cpu:4.2f}×"
-        extra = f"{cpu} | {figure.executed:>12} | {figure.peak_mb:5.0f} MB"
+        cpu = f"{figure.cpu:5.2f} s | {figure.cpu / real['floor'].cpu:4.2f}×"
+        extra = f"{cpu} | {figure.executed:>12} | {figure.peak_mb:5.0f} MB |"
         print(row(descriptions[key], figure.seconds, "s", floor, extra))
     for size, figures in scaling.items():
         for kind, figure in figures.items():
             per_post = statistics.median(figure.seconds) / size
-            cpu = f"{figure.cpu:5.2f} {figure.cpu / figures['floor'].cpu:4.2f}×"
+            cpu = f"{figure.cpu:5.2f} s | {figure.cpu / figures['floor'].cpu:4.2f}×"
             extra = f"{cpu} | {figure.executed:>12} | {figure.peak_mb:5.0f} MB | {per_post * 1000:.0f} ms/post"
             print(row(f"synthetic {size} posts, {kind}", figure.seconds, "s", figures["floor"].median, extra))
     for kind, times in reloads.items():
-        print(row(f"mkdocs serve: save to reload, {kind}", times, "s", floor))
+        # A reload is not a build: no ratio to the floor, which would suggest a comparison that isn't one.
+        print(row(f"mkdocs serve: save to reload, {kind}", times, "s", None, " | | | |"))
 
     page_targets = report_page(weight, facts["post_path"])
 
