@@ -239,6 +239,39 @@ def test_nothing_survives_from_one_serve_rebuild_to_the_next(tmp_path):
     assert "fresh" in site.page("persist") and "survived" not in site.page("persist")
 
 
+def test_serve_picks_up_an_edited_snippets_module_without_a_restart(tmp_path):
+    # The same interpreter builds twice, as `mkdocs serve` does; between the builds a helper module changes.
+    # Without hooks/snippets_path.py forgetting `snippets.*`, the second build would import the stale module.
+    body = '```python exec="on"\nfrom snippets.greeting import greet\nprint(greet())\n```'
+    site = Site(tmp_path, {"g.md": post("Greeting", body)})
+    helper = site.project / "snippets" / "greeting.py"
+    helper.write_text('def greet():\n    return "first version"\n')
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        def config():
+            loaded = load_config({str(site.project / "mkdocs.yml")!r}, site_dir={str(tmp_path / "site")!r})
+            loaded.plugins.on_startup(command="serve", dirty=False)
+            return loaded
+
+        build(config())
+        page = Path({str(tmp_path / "site")!r}) / "2026/11/20/greeting/index.html"
+        assert "first version" in page.read_text(), "the first build did not show the helper's output"
+        Path({str(helper)!r}).write_text('def greet():\\n    return "second version"\\n')
+        build(config())
+        """
+    )
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BLOG_CACHE_DIR": str(site.cache)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=site.project, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "second version" in site.page("greeting")
+
+
 # ---------------------------------------------------------------- cache
 
 
