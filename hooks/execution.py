@@ -50,29 +50,22 @@ from markdown_exec import formatter as markdown_exec_formatter
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
-# MkDocs puts this folder on sys.path while it loads a hook; tests import these modules as hooks.<name>.
-try:
-    from execution_cache import (
-        Entry,
-        ExecutionCache,
-        block_key,
-        environment_fingerprint,
-        markdown_fingerprint,
-        rendering_key,
-    )
-    from snippet_fences import LANGUAGES, Fence, find_fences, tag_fences
-    from snippet_runner import SnippetFailure, run_snippet, show_source
-except ImportError:
-    from hooks.execution_cache import (
-        Entry,
-        ExecutionCache,
-        block_key,
-        environment_fingerprint,
-        markdown_fingerprint,
-        rendering_key,
-    )
-    from hooks.snippet_fences import LANGUAGES, Fence, find_fences, tag_fences
-    from hooks.snippet_runner import SnippetFailure, run_snippet, show_source
+# MkDocs loads a hook by its file path. Put the project root on sys.path so that this hook's helpers are
+# imported as hooks.<name>, the same modules the tests import (MkDocs restores sys.path after loading).
+_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+if _PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, _PROJECT_ROOT)
+
+from hooks.execution_cache import (  # noqa: E402
+    Entry,
+    ExecutionCache,
+    block_key,
+    environment_fingerprint,
+    markdown_fingerprint,
+    rendering_key,
+)
+from hooks.snippet_fences import LANGUAGES, Fence, find_fences, tag_fences  # noqa: E402
+from hooks.snippet_runner import SnippetFailure, run_snippet, show_source  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.execution")
 
