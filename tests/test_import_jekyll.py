@@ -194,35 +194,22 @@ def test_liquid_tags_are_reported_with_line_numbers_and_nothing_is_written(tmp_p
     assert "line 6: {{ site.url }}" in err
 
 
-def test_bad_yaml_is_refused(tmp_path, capsys):
-    err = import_fails(tmp_path, capsys, "2024-01-31-x.md", "---\ntitle: [unclosed\n---\nText.\n")
-    assert "not valid YAML" in err
-
-
-def test_missing_front_matter_is_refused(tmp_path, capsys):
-    err = import_fails(tmp_path, capsys, "2024-01-31-x.md", "# Just a heading\n\nText.\n")
-    assert "no front matter" in err
-
-
-def test_unclosed_front_matter_is_refused(tmp_path, capsys):
-    err = import_fails(tmp_path, capsys, "2024-01-31-x.md", "---\ntitle: X\nText.\n")
-    assert "not closed" in err
-
-
-def test_missing_title_is_refused(tmp_path, capsys):
-    err = import_fails(tmp_path, capsys, "2024-01-31-x.md", "---\nlayout: post\n---\nText.\n")
-    assert "title" in err
-
-
-def test_unsupported_layout_is_refused(tmp_path, capsys):
-    err = import_fails(tmp_path, capsys, "2024-01-31-x.md", "---\nlayout: page\ntitle: About\n---\nText.\n")
-    assert "layout" in err and "'page'" in err
-
-
-def test_unknown_front_matter_keys_are_named(tmp_path, capsys):
-    text = "---\ntitle: X\npermalink: /x/\ncomments: true\n---\nText.\n"
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("---\ntitle: [unclosed\n---\nText.\n", ["not valid YAML"]),
+        ("# Just a heading\n\nText.\n", ["no front matter"]),
+        ("---\ntitle: X\nText.\n", ["not closed"]),
+        ("---\nlayout: post\n---\nText.\n", ["title"]),
+        ("---\nlayout: page\ntitle: About\n---\nText.\n", ["layout", "'page'"]),
+        ("---\ntitle: X\npermalink: /x/\ncomments: true\n---\nText.\n", ["comments", "permalink"]),
+    ],
+    ids=["bad yaml", "no front matter", "unclosed front matter", "no title", "page layout", "unknown keys"],
+)
+def test_unsupported_input_is_refused_with_the_reason(tmp_path, capsys, text, expected):
     err = import_fails(tmp_path, capsys, "2024-01-31-x.md", text)
-    assert "comments" in err and "permalink" in err
+    for words in expected:
+        assert words in err
 
 
 def test_existing_post_is_not_overwritten_without_force(tmp_path, capsys):
