@@ -56,6 +56,7 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 if _PROJECT_ROOT not in sys.path:
     sys.path.insert(0, _PROJECT_ROOT)
 
+from hooks.cache_files import cache_dir  # noqa: E402
 from hooks.execution_cache import (  # noqa: E402
     Entry,
     ExecutionCache,
@@ -129,11 +130,10 @@ def on_pre_build(config):
     """Start a build with no sessions and no outputs; read the settings and fingerprint ``snippets/``."""
     global _build
     root = Path(config.config_file_path).parent
-    cache_root = Path(os.environ.get("BLOG_CACHE_DIR") or root / ".cache")
     _build = Build(
         root=root,
         timeout=site_timeout(config),
-        cache=ExecutionCache(cache_root / "execution"),
+        cache=ExecutionCache(cache_dir(config) / "execution"),
         read_cache=os.environ.get("BLOG_NO_CACHE") != "1",
         fingerprint=environment_fingerprint(root / "snippets"),
         markdown=markdown_fingerprint(config.markdown_extensions, config.mdx_configs),

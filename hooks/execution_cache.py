@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from hooks.cache_files import write_atomically
 
 # Raise when what is stored, or how snippets are run, changes meaning: older entries then stop matching.
 FORMAT = 1
@@ -94,14 +94,10 @@ class ExecutionCache:
 
     def put(self, key: str, entry: Entry, location: str) -> None:
         """Store ``entry`` under ``key``; ``location`` (file:line) is kept only to help a human reading it."""
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         stored = {"key": key, "location": location, "output": entry.output}
         if entry.html is not None:
             stored |= {"rendering": entry.rendering, "html": entry.html, "conversions": entry.conversions}
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as f:
-            f.write(json.dumps(stored, ensure_ascii=False))
-        os.replace(f.name, path)
+        write_atomically(self._path(key), json.dumps(stored, ensure_ascii=False))
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"

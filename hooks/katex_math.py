@@ -14,12 +14,19 @@ import html
 import json
 import os
 import re
-import tempfile
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+
+# MkDocs loads a hook by its file path; as in hooks/execution.py, make its helpers importable as hooks.<name>.
+_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+if _PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, _PROJECT_ROOT)
+
+from hooks.cache_files import cache_dir, write_atomically  # noqa: E402
 
 ASSET_DIR = "assets/katex"
 
@@ -144,17 +151,8 @@ class FormulaCache:
 
     def save(self, rendered: dict[tuple[str, bool], str]) -> None:
         """Replace the cache with ``rendered``, writing a temporary file first."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         formulas = [[tex, display, html_] for (tex, display), html_ in sorted(rendered.items())]
-        document = json.dumps({"katex": self.version, "formulas": formulas}, ensure_ascii=False)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(document)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps({"katex": self.version, "formulas": formulas}, ensure_ascii=False))
 
 
 def _is_entry(entry) -> bool:
@@ -166,11 +164,6 @@ def _is_entry(entry) -> bool:
         and isinstance(entry[2], str)
         and entry[2].startswith('<span class="katex')
     )
-
-
-def cache_dir(config) -> Path:
-    """Where build caches live: ``$BLOG_CACHE_DIR``, else ``.cache/`` beside ``mkdocs.yml``."""
-    return Path(os.environ.get("BLOG_CACHE_DIR") or Path(config.config_file_path).parent / ".cache")
 
 
 def _katex_version(katex_js: Path) -> str:
@@ -237,7 +230,7 @@ def _formula(match: re.Match) -> tuple[str, bool]:
 _renderer: KatexRenderer | None = None
 _cache: FormulaCache | None = None
 _cached: dict[tuple[str, bool], str] = {}
-_sources: dict[str, str] = {}
+_pages: dict[str, tuple] = {}  # src_uri -> (File, Markdown): read again only to locate a failing formula
 
 
 def on_config(config):
@@ -263,12 +256,17 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown, page, config, files):
-    # The file as written, front matter included, so a reported line is the file's own line number.
-    try:
-        _sources[page.file.src_uri] = page.file.content_string
-    except (OSError, TypeError, ValueError):
-        _sources[page.file.src_uri] = markdown
+    _pages[page.file.src_uri] = (page.file, markdown)
     return markdown
+
+
+def _source(src_uri: str) -> str:
+    """The file as written, front matter included, so a reported line is the file's own line number."""
+    file, markdown = _pages[src_uri]
+    try:
+        return file.content_string
+    except (OSError, TypeError, ValueError):
+        return markdown
 
 
 def on_post_page(output, page, config):
@@ -276,9 +274,9 @@ def on_post_page(output, page, config):
 
     def locate(tex: str) -> str:
         # A listing page shows other pages' excerpts: look in this page first, then in every source.
-        candidates = [page.file.src_uri, *_sources]
+        candidates = [page.file.src_uri, *_pages]
         for src in candidates:
-            line = line_of(tex, _sources.get(src, ""))
+            line = line_of(tex, _source(src) if src in _pages else "")
             if line is not None:
                 return f"{docs_dir}/{src}:{line}"
         return f"{docs_dir}/{page.file.src_uri}"
