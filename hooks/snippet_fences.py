@@ -22,6 +22,7 @@ class Fence:
     """One executable fence: where it is, its options as written, its code, and markdown-exec's options."""
 
     index: int  # 0-based line of the opening fence in the page's Markdown
+    end: int  # 0-based line of its closing fence (the last line, if it is never closed)
     line: int  # 1-based line of the opening fence in the source file
     language: str
     info: str  # the options as written on the fence line
@@ -57,7 +58,16 @@ def find_fences(markdown: str, source: str, reserved: tuple[str, ...]) -> list[F
                 info = (match["options"] or "").strip()
                 code = "\n".join(body)
                 fences.append(
-                    Fence(index=index, line=0, language=language, info=info, code=code, inputs=inputs, options=options)
+                    Fence(
+                        index=index,
+                        end=end,
+                        line=0,
+                        language=language,
+                        info=info,
+                        code=code,
+                        inputs=inputs,
+                        options=options,
+                    )
                 )
         index = end + 1
     _number_lines(fences, markdown, source)

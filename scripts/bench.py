@@ -37,19 +37,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script, this file sees only scripts/
+from hooks import snippet_runner  # noqa: E402
+from hooks.execution import OWN_OPTIONS  # noqa: E402
+from hooks.snippet_fences import Fence, find_fences  # noqa: E402
 from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from scripts.project_copy import copy_project  # noqa: E402
 
-COPIED = ["mkdocs.yml", "docs", "hooks", "overrides", "snippets"]
 POSTS = Path("docs/blog/posts")
 
-# A markdown-exec fence: ```python exec="on" session="s" ...  (code)  ```
-EXEC_FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?:python|py)\b"
-    r'(?P<options>[^\n]*\bexec="(?:on|1|true|yes)"[^\n]*)\n'
-    r"(?P<code>.*?)\n?^(?P=indent)(?P=fence)[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
-OPTION = re.compile(r'(\w+)="([^"]*)"')
 BUILD_TIMEOUT = 600.0  # seconds; the largest build here takes about 10
 
 
@@ -60,25 +55,14 @@ class BenchError(RuntimeError):
 # --- project copies ------------------------------------------------------------------------------
 
 
-def copy_project(destination: Path, with_posts: bool = True) -> Path:
-    """Copy what a build reads into ``destination`` (node_modules is linked, not copied)."""
-    destination.mkdir(parents=True)
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, destination / name)
-    if not with_posts:
-        for post in (destination / POSTS).glob("*.md"):
-            post.unlink()
-    (destination / "node_modules").symlink_to(ROOT / "node_modules")
-    return destination
+def exec_fences(markdown: str) -> list[Fence]:
+    """The Python blocks of a page that the execution hook runs, in order, found as the hook finds them."""
+    return find_fences(markdown, markdown, OWN_OPTIONS)
 
 
-def exec_fences(markdown: str) -> list[re.Match]:
-    """The markdown-exec Python blocks of a page, in order."""
-    return list(EXEC_FENCE.finditer(markdown))
+def fence_indent(lines: list[str], fence: Fence) -> str:
+    opening = lines[fence.index]
+    return opening[: len(opening) - len(opening.lstrip(" \t"))]
 
 
 def count_snippets(project: Path) -> int:
@@ -100,9 +84,9 @@ def edit_post(post: Path, label: str, snippet: bool) -> int:
     text = post.read_text(encoding="utf-8")
     fences = exec_fences(text) if snippet else []
     if fences:
-        last = fences[-1]
-        code_start = last.start("code")
-        text = f"{text[:code_start]}{last.group('indent')}# {label}\n{text[code_start:]}"
+        lines = text.split("\n")
+        lines.insert(fences[-1].index + 1, f"{fence_indent(lines, fences[-1])}# {label}")
+        text = "\n".join(lines)
     text = text.rstrip("\n") + f"\n\nEdited for {label}: the new formula is $x_{{{len(text)}}} = {label.count('-')}$.\n"
     post.write_text(text, encoding="utf-8")
     return 1 if fences else 0
@@ -235,38 +219,39 @@ def replay_snippets(markdown: str, project: Path, pasted: list[str]) -> str:
     """``markdown`` with each exec fence replaced by its output, as markdown-exec would show it; HTML
     output is appended to ``pasted`` and leaves a placeholder paragraph."""
     sessions: dict[str, dict] = {}
+    lines = markdown.split("\n")
     pieces, last = [], 0
     for fence in exec_fences(markdown):
-        options = dict(OPTION.findall(fence["options"]))
-        code = "\n".join(line.removeprefix(fence["indent"]) for line in fence["code"].splitlines())
+        options = fence.inputs
         namespace = sessions.setdefault(options["session"], {}) if "session" in options else {}
-        output = run_snippet(code, namespace, project)
+        output = run_snippet(fence, namespace, project)
         if options.get("result"):
             output = f"```{options['result']}\n{output}\n```"
         elif options.get("html", "").lower() in {"1", "on", "true", "yes"}:
             pasted.append(output)
             output = f"FLOOR-HTML-{len(pasted) - 1}"
         if options.get("source"):
-            shown = f"```python\n{code}\n```"
+            shown = f"```python\n{fence.code}\n```"
             output = f"{output}\n\n{shown}" if options["source"] == "below" else f"{shown}\n\n{output}"
-        indented = "\n".join(fence["indent"] + line if line else line for line in output.splitlines())
-        pieces += [markdown[last : fence.start()], indented]
-        last = fence.end()
-    return "".join(pieces) + markdown[last:]
+        indent = fence_indent(lines, fence)
+        pieces += [*lines[last : fence.index], *(indent + line if line else line for line in output.splitlines())]
+        last = fence.end + 1
+    return "\n".join(pieces + lines[last:])
 
 
-def run_snippet(code: str, namespace: dict, project: Path) -> str:
-    """Run one snippet the way markdown-exec does: only its own ``print`` calls reach the page."""
-    buffer = io.StringIO()
+def run_snippet(fence: Fence, namespace: dict, project: Path) -> str:
+    """Run one snippet as the execution hook does (only its own ``print`` calls reach the page), from the
+    project folder with its ``snippets`` package importable."""
     namespace.setdefault("__name__", "__main__")
-    namespace["print"] = functools.partial(print, file=buffer)
     with contextlib.chdir(project):
         sys.path.insert(0, str(project))
         try:
-            exec(compile(code, "<snippet>", "exec"), namespace)  # noqa: S102 - replaying the posts' own code
+            printed = snippet_runner.run_snippet(
+                fence.code, filename="<snippet>", first_line=1, namespace=namespace, timeout=BUILD_TIMEOUT, root=project
+            )
         finally:
             sys.path.remove(str(project))
-    return buffer.getvalue().rstrip("\n")
+    return printed.rstrip("\n")
 
 
 # --- synthetic sites -----------------------------------------------------------------------------
@@ -322,7 +307,7 @@ for k in values[:3]:
 
 
 def synthetic_site(destination: Path, posts: int) -> Path:
-    project = copy_project(destination, with_posts=False)
+    project = copy_project(destination, keep_posts=False)
     for number in range(1, posts + 1):
         (project / POSTS / f"synthetic-{number:03d}.md").write_text(synthetic_post(number), encoding="utf-8")
     return project
@@ -538,8 +523,8 @@ class Figure:
 
 def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure], dict]:
     """Floor, cold, warm and one-post edit builds of the real site, interleaved round by round."""
-    project = copy_project(workspace / "real")
-    floor = copy_project(workspace / "floor")
+    project = copy_project(workspace / "real", keep_posts=True)
+    floor = copy_project(workspace / "floor", keep_posts=True)
     make_floor(floor)
     facts = {"posts": len(list((project / POSTS).glob("*.md"))), "snippets": count_snippets(project)}
     figures = {name: Figure(name) for name in ("floor", "cold", "warm", "prose edit", "snippet edit")}
@@ -625,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synthetic sites {sizes}: {scaling_repeats} rounds of cold/warm builds …", flush=True)
         scaling = measure_scaling(workspace, sizes, scaling_repeats)
         print(f"mkdocs serve: {repeats} edits …", flush=True)
-        reloads = edit_to_reload(copy_project(workspace / "serve"), repeats)
+        reloads = edit_to_reload(copy_project(workspace / "serve", keep_posts=True), repeats)
         chromium = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
         print(f"post page in Chromium ({chromium or 'not installed: skipped'}) …", flush=True)
         weight = page_weight(facts["site"], facts["post_path"], chromium) if chromium else None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.project_copy import ROOT, build
+from scripts.project_copy import ROOT, build
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from scripts import build as build_script
-from tests.project_copy import ROOT, copy_project
+from scripts.project_copy import ROOT, copy_project
 
 BROKEN = "---\ntitle: Broken\ndate: 2026-11-20\nauthors: [nobody]\ncategories: [Mathematics]\ndescription: x\n---\n"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.project_copy import build, copy_project
+from scripts.project_copy import build, copy_project
 
 HERE = Path(__file__).parent
 BAD_POSTS = HERE / "bad_posts"

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.project_copy import ROOT, build, copy_project
+from scripts.project_copy import ROOT, build, copy_project
 
 POST_SOURCES = sorted((ROOT / "docs" / "blog" / "posts").glob("*.md"))
 POST_PAGE = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/index\.html$")

@@ -8,7 +8,7 @@ import yaml
 from mkdocs.config import load_config
 
 from hooks import front_matter
-from tests.project_copy import ROOT, build, copy_project
+from scripts.project_copy import ROOT, build, copy_project
 
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 POST_HEADER = """---

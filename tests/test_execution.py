@@ -23,7 +23,7 @@ from hooks import execution_cache
 from hooks.execution_cache import environment_fingerprint
 from hooks.snippet_fences import find_fences
 from hooks.snippet_runner import SnippetFailure, run_snippet, show_source
-from tests.project_copy import ROOT, build, copy_project
+from scripts.project_copy import ROOT, build, copy_project
 
 HERE = Path(__file__).parent
 BAD_SNIPPETS = HERE / "bad_snippets"

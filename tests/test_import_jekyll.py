@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scripts import import_jekyll
-from tests.project_copy import ROOT
+from scripts.project_copy import ROOT
 
 # CI keeps a read-only copy of the shared folder beside the clone.
 SEED = ROOT.parent / "shared" / "seed" / "000_b6954f51a2e2c74e.txt"

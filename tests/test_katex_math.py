@@ -8,7 +8,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from hooks.katex_math import KatexError, KatexRenderer, find_katex, line_of, typeset
-from tests.project_copy import ROOT, build, copy_project
+from scripts.project_copy import ROOT, build, copy_project
 
 INLINE = '<span class="arithmatex">\\({}\\)</span>'
 DISPLAY = '<div class="arithmatex">\\[{}\\]</div>'

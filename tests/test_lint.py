@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from tests.project_copy import ROOT
+from scripts.project_copy import ROOT
 
 PYTHON_DIRS = ["hooks", "scripts", "snippets", "tests"]
 

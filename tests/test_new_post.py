@@ -9,7 +9,7 @@ import sys
 from urllib.parse import unquote, urlsplit
 
 from hooks import front_matter
-from tests.project_copy import ROOT, build, copy_project
+from scripts.project_copy import ROOT, build, copy_project
 
 
 def new_post(project, *args):

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hooks import reproducible
-from tests.project_copy import ROOT, build, copy_project
+from scripts.project_copy import ROOT, build, copy_project
 
 
 def files_of(site: Path) -> list[str]:

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections import Counter
 
-from tests.project_copy import ROOT, build, copy_project
+from scripts.project_copy import ROOT, build, copy_project
 
 POST = ROOT / "docs" / "blog" / "posts" / "so-you-think-you-understand-backpropagation.md"
 PAGE = "2026/11/25/so-you-think-you-understand-backpropagation/index.html"

@@ -1,4 +1,5 @@
-"""Throwaway copies of the project, so tests can add broken posts and build without touching the real site."""
+"""Throwaway copies of the project, so the tests and the bench can change posts and build without touching
+the real site/ or .cache/."""
 
 from __future__ import annotations
 
