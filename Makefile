@@ -8,9 +8,11 @@ export NO_MKDOCS_2_WARNING := 1
 
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.lock
+# The pinned tree first, then this repository's plugin package (live_math/) as an editable install.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -37,7 +39,7 @@ bench: setup
 	$(BIN)/python scripts/bench.py $(ARGS)
 
 lock: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[blog,test]"
 	{ echo "# Every Python package of the build and the tests, pinned. Regenerate after changing pyproject.toml:"; \
 	  echo "#   make lock"; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock
 

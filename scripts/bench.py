@@ -37,9 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script, this file sees only scripts/
-from hooks import snippet_runner  # noqa: E402
-from hooks.execution import OWN_OPTIONS  # noqa: E402
-from hooks.snippet_fences import Fence, find_fences  # noqa: E402
+from live_math._internal.execution import runner as snippet_runner  # noqa: E402
+from live_math._internal.execution.executor import OWN_OPTIONS  # noqa: E402
+from live_math._internal.execution.fences import Fence, find_fences  # noqa: E402
 from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from scripts.project_copy import copy_project  # noqa: E402
 
@@ -162,7 +162,7 @@ def clear_caches(project: Path) -> None:
 def make_floor(project: Path) -> None:
     """Turn a project copy into the floor: MkDocs + Material with nothing of ours left to compute.
 
-    The markdown-exec plugin and the execution and KaTeX hooks leave the config; each exec fence in the
+    The markdown-exec and live-math plugins leave the config; each exec fence in the
     posts is replaced by what it prints (run once, here, outside the timed builds), as a cache would
     replay it; formulas stay as arithmatex's TeX spans, which is what a cache hit costs minus the lookup.
     Output printed as HTML (``html="true"``) is pasted into the finished page by a one-line hook, as
@@ -170,15 +170,14 @@ def make_floor(project: Path) -> None:
     """
     config = project / "mkdocs.yml"
     text = drop_yaml_items(config.read_text(encoding="utf-8"), r"markdown-exec\b")
-    text = drop_yaml_items(text, r"hooks/katex_math\.py\b")
-    text = drop_yaml_items(text, r"hooks/execution\.py\b", required=False)
-    text = re.sub(r"^hooks:\n", "hooks:\n  - hooks/floor_paste.py\n", text, count=1, flags=re.MULTILINE)
+    text = drop_yaml_items(text, r"live-math\b")
+    text += "\nhooks:\n  - floor_paste.py\n"
     config.write_text(text, encoding="utf-8")
     pasted: list[str] = []
     for post in sorted((project / POSTS).glob("*.md")):
         post.write_text(replay_snippets(post.read_text(encoding="utf-8"), project, pasted), encoding="utf-8")
-    (project / "hooks" / "floor_html.json").write_text(json.dumps(pasted), encoding="utf-8")
-    (project / "hooks" / "floor_paste.py").write_text(FLOOR_PASTE, encoding="utf-8")
+    (project / "floor_html.json").write_text(json.dumps(pasted), encoding="utf-8")
+    (project / "floor_paste.py").write_text(FLOOR_PASTE, encoding="utf-8")
 
 
 FLOOR_PASTE = """import json, pathlib, re
@@ -463,7 +462,7 @@ def page_weight(site: Path, path: str, chromium: str) -> PageWeight:
 
 def profile_build(project: Path, label: str, top: int = 25) -> None:
     """Print where a build of ``project`` spends its time: cProfile by cumulative and by own time, and the
-    project's own hooks and snippets apart."""
+    project's own plugin and snippets apart."""
     import pstats
 
     output = project / "build.prof"
@@ -472,7 +471,7 @@ def profile_build(project: Path, label: str, top: int = 25) -> None:
     for title, order, restriction in (
         ("by cumulative time", "cumulative", ()),
         ("by own time", "tottime", ()),
-        ("the project's hooks and snippets", "cumulative", (r"/(hooks|snippets)/",)),
+        ("the project's plugin and snippets", "cumulative", (r"/(live_math|snippets)/",)),
     ):
         stream = io.StringIO()
         stats = pstats.Stats(str(output), stream=stream).sort_stats(order)

@@ -6,7 +6,7 @@
 
 Prints the new file's path and the address to open under ``make serve``. Never overwrites a post. The
 allowed categories, the authors and the URL scheme come from mkdocs.yml, so the post passes
-hooks/front_matter.py and lands at the printed address.
+the live-math plugin's front-matter check and lands at the printed address.
 """
 
 from __future__ import annotations

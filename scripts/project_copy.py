@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["mkdocs.yml", "docs", "hooks", "overrides", "snippets"]
+COPIED = ["mkdocs.yml", "docs", "overrides", "snippets"]
 
 
 def copy_project(destination: Path, keep_posts: bool = False) -> Path:

@@ -17,14 +17,12 @@ def test_synthetic_post_has_three_snippets_the_hook_runs():
 def test_floor_config_keeps_everything_but_execution_and_katex():
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     floor = bench.drop_yaml_items(config, r"markdown-exec\b")
-    floor = bench.drop_yaml_items(floor, r"hooks/katex_math\.py\b")
-    floor = bench.drop_yaml_items(floor, r"hooks/execution\.py\b", required=False)
+    floor = bench.drop_yaml_items(floor, r"live-math\b")
 
-    assert "- markdown-exec" not in floor and "- hooks/katex_math.py" not in floor
-    assert "- hooks/execution.py" not in floor
+    assert "- markdown-exec" not in floor and "- live-math" not in floor
     removed = [line for line in config.splitlines() if line not in floor.splitlines()]
     # Only the removed items and the lines indented under them went; the next section survives.
-    assert all("markdown-exec" in line or "hooks/" in line or line.startswith("      ") for line in removed)
+    assert all("markdown-exec" in line or "live-math" in line or line.startswith("      ") for line in removed)
     assert "markdown_extensions:" in floor and "- blog:" in floor
 
 

@@ -7,7 +7,7 @@ import re
 import yaml
 from mkdocs.config import load_config
 
-from hooks import front_matter
+from live_math._internal.checks import front_matter
 from scripts.project_copy import ROOT, build, copy_project
 
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")

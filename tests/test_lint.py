@@ -5,7 +5,7 @@ import sys
 
 from scripts.project_copy import ROOT
 
-PYTHON_DIRS = ["hooks", "scripts", "snippets", "tests"]
+PYTHON_DIRS = ["live_math", "scripts", "snippets", "tests"]
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:

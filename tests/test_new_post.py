@@ -8,7 +8,7 @@ import subprocess
 import sys
 from urllib.parse import unquote, urlsplit
 
-from hooks import front_matter
+from live_math._internal.checks import front_matter
 from scripts.project_copy import ROOT, build, copy_project
 
 

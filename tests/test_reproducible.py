@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from hooks import reproducible
+from live_math._internal import reproducible
 from scripts.project_copy import ROOT, build, copy_project
 
 
@@ -51,7 +51,7 @@ def three_builds(tmp_path_factory) -> dict[str, Path]:
     build's snippet outputs from its execution cache ("warm"), at least a second apart each.
 
     A snapshot, so edits landing in the working tree meanwhile cannot differ between the builds; it is not a
-    git checkout, so the date hooks/reproducible.py would read from git is passed in (tested below)."""
+    git checkout, so the date the plugin would read from git is passed in (tested below)."""
     root = tmp_path_factory.mktemp("reproducible")
     project = copy_project(root / "project", keep_posts=True)
     epoch = reproducible.last_commit_epoch(ROOT) or "1764028800"
@@ -77,7 +77,7 @@ def test_two_builds_from_the_same_snippet_outputs_are_byte_identical(three_build
 
 def without_measurements(site: Path) -> Path:
     """A copy of ``site`` whose ``<div class="measured">`` blocks (timings taken while building, see
-    hooks/execution.py) are emptied; every other byte is kept."""
+    the live-math plugin) are emptied; every other byte is kept."""
     masked = site.with_name(site.name + "-masked")
     shutil.copytree(site, masked)
     for page in masked.rglob("*.html"):

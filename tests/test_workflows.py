@@ -105,5 +105,5 @@ def test_pre_commit_runs_the_locked_ruff_on_the_project_code():
     hooks = {hook["id"]: hook for hook in ruff["hooks"]}
     assert set(hooks) == {"ruff-check", "ruff-format"}
     for hook in hooks.values():
-        for folder in ("snippets", "scripts", "tests", "hooks"):
+        for folder in ("snippets", "scripts", "tests", "live_math"):
             assert re.match(hook["files"], f"{folder}/example.py"), (hook["id"], folder)

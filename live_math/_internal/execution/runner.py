@@ -2,8 +2,8 @@
 
 The code is compiled under the post's own path, shifted so that its line numbers are the post's line
 numbers: a traceback then reads ``File "docs/blog/posts/x.md", line 14`` and shows that line of the post.
-Frames from the standard library, installed packages and the build's own hooks are left out; frames in
-the project's ``snippets/`` modules are kept, with paths relative to the project.
+Frames from the standard library, installed packages and this plugin are left out; frames in the
+project's own helper modules are kept, with paths relative to the project.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]  # live_math/, wherever it is installed
 
 
 class SnippetTimeout(BaseException):
@@ -66,6 +68,19 @@ def run_snippet(code: str, *, filename: str, first_line: int, namespace: dict, t
     except (Exception, SystemExit) as error:
         raise SnippetFailure(f"snippet raised {_describe(error)}", _frames(error, root), error) from None
     return printed.getvalue()
+
+
+@contextmanager
+def import_path(folders: list[str]):
+    """Let the snippets run in the body import modules from ``folders`` (put first on ``sys.path``)."""
+    added = [folder for folder in folders if folder not in sys.path]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for folder in added:
+            if folder in sys.path:
+                sys.path.remove(folder)
 
 
 @contextmanager
@@ -134,11 +149,13 @@ def _project_path(filename: str, root: Path) -> str | None:
     path = Path(filename)
     if not path.is_absolute():  # the post itself: snippets are compiled under its relative path
         return filename
+    if path.resolve().is_relative_to(PACKAGE_DIR):
+        return None
     try:
         relative = path.resolve().relative_to(root.resolve())
     except ValueError:  # the standard library or a package installed elsewhere
         return None
-    if relative.parts[0] in {".venv", "hooks", "node_modules"} or "site-packages" in relative.parts:
+    if relative.parts[0] in {".venv", "node_modules"} or "site-packages" in relative.parts:
         return None
     return relative.as_posix()
 

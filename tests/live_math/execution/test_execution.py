@@ -1,5 +1,5 @@
-"""Post snippets (hooks/execution.py): failures stop the build as ``file:line: what``, a loop is cut off, sessions
-stay on their page, and the cache runs each snippet only when something it depends on changed.
+"""Post snippets (live_math/_internal/execution/): failures stop the build as ``file:line: what``, a loop is
+cut off, sessions stay on their page, and the cache runs each snippet only when something it depends on changed.
 
 Every build is a strict ``mkdocs build`` of a throwaway copy of the project holding small crafted posts.
 What ran is read from the hook's BLOG_EXEC_STATS report, and where it matters from a file each snippet
@@ -19,14 +19,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from hooks import execution_cache
-from hooks.execution_cache import environment_fingerprint
-from hooks.snippet_fences import find_fences
-from hooks.snippet_runner import SnippetFailure, run_snippet, show_source
+from live_math._internal.execution import cache as execution_cache
+from live_math._internal.execution.cache import environment_fingerprint
+from live_math._internal.execution.fences import find_fences
+from live_math._internal.execution.runner import SnippetFailure, run_snippet, show_source
 from scripts.project_copy import ROOT, build, copy_project
 
-HERE = Path(__file__).parent
-BAD_SNIPPETS = HERE / "bad_snippets"
+FIXTURES = ROOT / "tests"
+BAD_SNIPPETS = FIXTURES / "bad_snippets"
+PACKAGES = ["markdown-exec", "numpy", "matplotlib"]
 POSTS = "docs/blog/posts"
 
 
@@ -112,7 +113,7 @@ def test_an_exception_names_file_and_fence_line_and_shows_the_snippets_traceback
     ]
     assert "\n".join(expected) in result.stderr, result.stderr[-4000:]
     # No frame of the build machinery or the installed packages, and no absolute path.
-    for noise in [".venv", "site-packages", "hooks/", str(site.project)]:
+    for noise in [".venv", "site-packages", "live_math/", str(site.project)]:
         assert noise not in result.stderr.split("raises.md:22:", 1)[1], noise
     # The build stopped before writing any page.
     assert not (tmp_path / "site" / "index.html").exists()
@@ -241,7 +242,7 @@ def test_nothing_survives_from_one_serve_rebuild_to_the_next(tmp_path):
 
 def test_serve_picks_up_an_edited_snippets_module_without_a_restart(tmp_path):
     # The same interpreter builds twice, as `mkdocs serve` does; between the builds a helper module changes.
-    # Without hooks/snippets_path.py forgetting `snippets.*`, the second build would import the stale module.
+    # Without the executor forgetting `snippets.*`, the second build would import the stale module.
     body = '```python exec="on"\nfrom snippets.greeting import greet\nprint(greet())\n```'
     site = Site(tmp_path, {"g.md": post("Greeting", body)})
     helper = site.project / "snippets" / "greeting.py"
@@ -565,18 +566,18 @@ def test_the_fingerprint_follows_snippets_files_and_package_versions(tmp_path, m
     snippets = tmp_path / "snippets"
     snippets.mkdir()
     (snippets / "helper.py").write_text("A = 1\n")
-    first = environment_fingerprint(snippets)
+    first = environment_fingerprint([snippets], PACKAGES)
     (snippets / "__pycache__").mkdir()
     (snippets / "__pycache__" / "helper.cpython-311.pyc").write_bytes(b"compiled")
-    assert environment_fingerprint(snippets) == first  # bytecode is not a change
+    assert environment_fingerprint([snippets], PACKAGES) == first  # bytecode is not a change
 
     (snippets / "helper.py").write_text("A = 2\n")
-    assert environment_fingerprint(snippets) != first
+    assert environment_fingerprint([snippets], PACKAGES) != first
     (snippets / "helper.py").write_text("A = 1\n")
-    assert environment_fingerprint(snippets) == first
+    assert environment_fingerprint([snippets], PACKAGES) == first
     (snippets / "table.csv").write_text("x\n1\n")
-    assert environment_fingerprint(snippets) != first
+    assert environment_fingerprint([snippets], PACKAGES) != first
     (snippets / "table.csv").unlink()
 
     monkeypatch.setattr(execution_cache, "_version", lambda package: "0.0" if package == "numpy" else "1.0")
-    assert environment_fingerprint(snippets) != first
+    assert environment_fingerprint([snippets], PACKAGES) != first

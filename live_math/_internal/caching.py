@@ -7,9 +7,10 @@ import tempfile
 from pathlib import Path
 
 
-def cache_dir(config) -> Path:
-    """Where build caches live: ``$BLOG_CACHE_DIR``, else ``.cache/`` beside ``mkdocs.yml``."""
-    return Path(os.environ.get("BLOG_CACHE_DIR") or Path(config.config_file_path).parent / ".cache")
+def cache_dir(project: Path, option: str) -> Path:
+    """Where build caches live: ``$BLOG_CACHE_DIR`` (for CI and the bench), else the ``cache_dir`` option,
+    relative to ``project`` (the folder of ``mkdocs.yml``)."""
+    return Path(os.environ.get("BLOG_CACHE_DIR") or project / option)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks.katex_math import KatexError, KatexRenderer, find_katex, line_of, typeset
+from live_math._internal.math.katex import KatexError, KatexRenderer, find_katex, line_of, typeset
 from scripts.project_copy import ROOT, build, copy_project
 
 INLINE = '<span class="arithmatex">\\({}\\)</span>'

@@ -1,9 +1,9 @@
 """Check every post before anything runs: its front matter, and Liquid tags left over from Jekyll.
 
 The blog plugin stops at the first bad post with a message that does not always say what to fix, and a
-Liquid tag would otherwise be published as literal text. This hook reads the post files itself in
-``on_pre_build`` (before any page is converted, so before any snippet runs) and fails the build once,
-listing every problem of every post as ``docs/blog/posts/x.md: field: what is wrong``.
+Liquid tag would otherwise be published as literal text. The plugin calls :func:`check_blog_posts` in
+``on_pre_build`` (before any page is converted, so before any snippet runs); it reads the post files itself
+and fails the build once, listing every problem of every post as ``docs/blog/posts/x.md: field: what is wrong``.
 
 What a post's front matter needs (see CONTRIBUTING.md):
 
@@ -22,9 +22,7 @@ import re
 from pathlib import Path
 
 import yaml
-from material.plugins.blog.plugin import BlogPlugin
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 
 # The same front matter block the blog plugin and MkDocs recognise.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -171,17 +169,18 @@ def check_post(path: Path, label: str, authors: list[str], authors_file: str, ca
     return problems
 
 
-def _posts_of(blog: BlogPlugin, docs_dir: Path) -> list[Path]:
+def _posts_of(blog, docs_dir: Path) -> list[Path]:
     root = os.path.normpath(blog.config.blog_dir)
     post_dir = docs_dir / os.path.normpath(blog.config.post_dir.format(blog=root))
     return sorted(post_dir.rglob("*.md"))
 
 
-# --- MkDocs hook events -------------------------------------------------------------------------
-
-
-@event_priority(100)  # before other hooks' pre-build work: nothing should run for a site that will not build
-def on_pre_build(config):
+def check_blog_posts(config) -> None:
+    """Raise PluginError listing every problem of every post of every blog plugin of the site."""
+    try:
+        from material.plugins.blog.plugin import BlogPlugin
+    except ImportError:  # a site without Material has no blog posts to check
+        return
     project = Path(config.config_file_path).parent
     docs_dir = Path(config.docs_dir)
     problems = []

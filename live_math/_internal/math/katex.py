@@ -2,8 +2,8 @@
 
 pymdownx.arithmatex (``generic: true``) wraps each ``$...$`` in ``<span class="arithmatex">\\(...\\)</span>``
 and each ``$$...$$`` in ``<div class="arithmatex">\\[...\\]</div>``. On the finished page (after the search
-plugin has read the TeX source) this hook replaces those with KaTeX's HTML, rendered by the pinned npm
-``katex`` package inside an embedded V8 (mini-racer). The KaTeX stylesheet and ``.woff2`` fonts of the
+plugin has read the TeX source) :class:`Typesetter` replaces those with KaTeX's HTML, rendered by the pinned
+npm ``katex`` package inside an embedded V8 (mini-racer). The KaTeX stylesheet and ``.woff2`` fonts of the
 same release are added to the site's files so nothing is fetched from elsewhere.
 """
 
@@ -12,23 +12,14 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-# MkDocs loads a hook by its file path; as in hooks/execution.py, make its helpers importable as hooks.<name>.
-_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
-if _PROJECT_ROOT not in sys.path:
-    sys.path.insert(0, _PROJECT_ROOT)
-
-from hooks.cache_files import cache_dir, write_atomically  # noqa: E402
-
-ASSET_DIR = "assets/katex"
+from live_math._internal.caching import write_atomically
 
 MATH_ELEMENT = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">'
@@ -39,11 +30,14 @@ MATH_ELEMENT = re.compile(
 
 # Errors are caught per formula inside JavaScript so that one bad formula reports itself by name
 # instead of aborting the whole batch with an opaque exception.
+# Each formula gets its own copy of the site's macros: KaTeX adds \gdef's definitions to the object it is
+# given, and one formula's definitions must not change another's rendering.
 RENDER_BATCH_JS = """
-function renderBatch(items) {
+function renderBatch(items, macros) {
   return JSON.stringify(items.map(function (item) {
     try {
-      return {html: katex.renderToString(item[0], {displayMode: item[1], throwOnError: true})};
+      var options = {displayMode: item[1], throwOnError: true, macros: Object.assign({}, macros)};
+      return {html: katex.renderToString(item[0], options)};
     } catch (e) {
       return {error: String(e.message || e), position: e.position === undefined ? null : e.position};
     }
@@ -74,11 +68,14 @@ class KatexRenderer:
     whose formulas are all cached never pays for it. ``renders`` counts the formulas KaTeX really typeset.
     """
 
-    def __init__(self, katex_js: Path):
+    def __init__(self, katex_js: Path, macros: dict[str, str] | None = None):
         self.katex_js = katex_js
+        self.macros = dict(macros or {})
         self.version = _katex_version(katex_js)
-        # What the HTML depends on besides the formula: the KaTeX release and the options we call it with.
-        self.cache_tag = f"{self.version}+{hashlib.sha256(RENDER_BATCH_JS.encode()).hexdigest()[:12]}"
+        # What the HTML depends on besides the formula: the KaTeX release, the options we call it with and
+        # the site's macros.
+        options = json.dumps([RENDER_BATCH_JS, self.macros], sort_keys=True)
+        self.cache_tag = f"{self.version}+{hashlib.sha256(options.encode()).hexdigest()[:12]}"
         self._js = None
         self._memo: dict[tuple[str, bool], Rendered] = {}
         self.renders = 0
@@ -98,7 +95,7 @@ class KatexRenderer:
         self.requested.update(formulas)
         missing = sorted({f for f in formulas if f not in self._memo})
         if missing:
-            results = json.loads(self._engine().call("renderBatch", [list(f) for f in missing]))
+            results = json.loads(self._engine().call("renderBatch", [list(f) for f in missing], self.macros))
             self.renders += len(missing)
             for formula, result in zip(missing, results, strict=True):
                 self._memo[formula] = Rendered(result.get("html"), result.get("error"))
@@ -171,11 +168,14 @@ def _katex_version(katex_js: Path) -> str:
     return json.loads(package_json.read_text(encoding="utf-8"))["version"]
 
 
-def find_katex(project_dir: Path) -> Path:
+def find_katex(project_dir: Path, katex_dir: str = "node_modules/katex") -> Path:
     """Locate the pinned ``katex.min.js`` installed by ``npm ci``, or say how to install it."""
-    katex_js = project_dir / "node_modules" / "katex" / "dist" / "katex.min.js"
+    katex_js = project_dir / katex_dir / "dist" / "katex.min.js"
     if not katex_js.is_file():
-        raise PluginError(f"KaTeX is not installed ({katex_js} is missing): run `npm ci` in {project_dir}.")
+        raise PluginError(
+            f"KaTeX is not installed ({katex_js} is missing): run `npm ci` in {project_dir}"
+            " (or set math.katex_dir of the live-math plugin to where the npm package `katex` is)."
+        )
     return katex_js
 
 
@@ -225,67 +225,65 @@ def _formula(match: re.Match) -> tuple[str, bool]:
     return html.unescape(tex), display
 
 
-# --- MkDocs hook events -------------------------------------------------------------------------
+class Typesetter:
+    """Typesets a build's pages: KaTeX's assets added to the site, formulas cached between builds.
 
-_renderer: KatexRenderer | None = None
-_cache: FormulaCache | None = None
-_cached: dict[tuple[str, bool], str] = {}
-_pages: dict[str, tuple] = {}  # src_uri -> (File, Markdown): read again only to locate a failing formula
+    One lives as long as the plugin (all of a `mkdocs serve` session); V8 starts once and only when a
+    formula is not in the cache.
+    """
 
+    def __init__(self):
+        self.renderer: KatexRenderer | None = None
+        self.cache: FormulaCache | None = None
+        self.cached: dict[tuple[str, bool], str] = {}
+        self.pages: dict[str, tuple] = {}  # src_uri -> (File, Markdown): read again only to locate a failing formula
+        self.assets_dir = "assets/katex"
 
-def on_config(config):
-    global _renderer, _cache, _cached
-    katex_js = find_katex(Path(config.config_file_path).parent)
-    if _renderer is None or _renderer.katex_js != katex_js:
-        _renderer = KatexRenderer(katex_js)
-    _renderer.requested = set()
-    _cache = FormulaCache(cache_dir(config) / "katex.json", _renderer.cache_tag)
-    # BLOG_NO_CACHE=1 renders every formula again; the fresh results still replace the cache file.
-    _cached = {} if os.environ.get("BLOG_NO_CACHE") == "1" else _cache.load()
-    _renderer.remember(_cached)
-    return config
+    def start_build(self, katex_js: Path, macros: dict[str, str], cache_file: Path, assets_dir: str, fresh: bool):
+        """Load the formula cache (unless ``fresh``: every formula renders again, the cache is still saved)."""
+        if self.renderer is None or self.renderer.katex_js != katex_js or self.renderer.macros != macros:
+            self.renderer = KatexRenderer(katex_js, macros)
+        self.renderer.requested = set()
+        self.assets_dir = assets_dir
+        self.cache = FormulaCache(cache_file, self.renderer.cache_tag)
+        self.cached = {} if fresh else self.cache.load()
+        self.renderer.remember(self.cached)
+        self.pages = {}
 
+    def add_assets(self, files: Files, config) -> None:
+        """Publish the stylesheet and ``.woff2`` fonts of the KaTeX release that renders the HTML."""
+        dist = self.renderer.katex_js.parent
+        for path in [dist / "katex.min.css", *sorted((dist / "fonts").glob("*.woff2"))]:
+            relative = path.relative_to(dist).as_posix()
+            files.append(File.generated(config, f"{self.assets_dir}/{relative}", abs_src_path=str(path)))
 
-def on_files(files: Files, config) -> Files:
-    dist = _renderer.katex_js.parent
-    assets = [dist / "katex.min.css", *sorted((dist / "fonts").glob("*.woff2"))]
-    for path in assets:
-        relative = path.relative_to(dist).as_posix()
-        files.append(File.generated(config, f"{ASSET_DIR}/{relative}", abs_src_path=str(path)))
-    return files
+    def remember_page(self, page, markdown: str) -> None:
+        self.pages[page.file.src_uri] = (page.file, markdown)
 
+    def typeset_page(self, output: str, page, config) -> str:
+        """The finished page with every formula typeset; a failing formula is reported at its source line."""
+        docs_dir = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix()
 
-def on_page_markdown(markdown, page, config, files):
-    _pages[page.file.src_uri] = (page.file, markdown)
-    return markdown
+        def locate(tex: str) -> str:
+            # A listing page shows other pages' excerpts: look in this page first, then in every source.
+            for src in [page.file.src_uri, *self.pages]:
+                line = line_of(tex, self._source(src) if src in self.pages else "")
+                if line is not None:
+                    return f"{docs_dir}/{src}:{line}"
+            return f"{docs_dir}/{page.file.src_uri}"
 
+        return typeset(output, self.renderer, locate)
 
-def _source(src_uri: str) -> str:
-    """The file as written, front matter included, so a reported line is the file's own line number."""
-    file, markdown = _pages[src_uri]
-    try:
-        return file.content_string
-    except (OSError, TypeError, ValueError):
-        return markdown
+    def end_build(self) -> None:
+        """Keep exactly this build's formulas, so the file neither grows forever nor is rewritten when warm."""
+        rendered = self.renderer.rendered(self.renderer.requested)
+        if rendered != self.cached:
+            self.cache.save(rendered)
 
-
-def on_post_page(output, page, config):
-    docs_dir = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix()
-
-    def locate(tex: str) -> str:
-        # A listing page shows other pages' excerpts: look in this page first, then in every source.
-        candidates = [page.file.src_uri, *_pages]
-        for src in candidates:
-            line = line_of(tex, _source(src) if src in _pages else "")
-            if line is not None:
-                return f"{docs_dir}/{src}:{line}"
-        return f"{docs_dir}/{page.file.src_uri}"
-
-    return typeset(output, _renderer, locate)
-
-
-def on_post_build(config):
-    # Keep exactly this build's formulas, so the file neither grows forever nor is rewritten when warm.
-    rendered = _renderer.rendered(_renderer.requested)
-    if rendered != _cached:
-        _cache.save(rendered)
+    def _source(self, src_uri: str) -> str:
+        """The file as written, front matter included, so a reported line is the file's own line number."""
+        file, markdown = self.pages[src_uri]
+        try:
+            return file.content_string
+        except (OSError, TypeError, ValueError):
+            return markdown

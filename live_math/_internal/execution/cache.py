@@ -1,8 +1,9 @@
 """Remember on disk what each snippet printed, keyed by everything that can change it.
 
 A key is a SHA-256 of: the snippet's fence options and code; the options and code of the blocks before it
-in the same session of its page (they made the state it runs in); every file under ``snippets/`` (helper
-modules and data files); the Python version and the versions of the packages whose output a post shows.
+in the same session of its page (they made the state it runs in); every file of the helper folders (the
+``helpers`` option: modules and data files); the Python version and the versions of the packages whose
+output a post shows (the ``cache_packages`` option).
 Anything else (prose, other posts, other sessions, line numbers) leaves the key alone.
 
 An entry may also hold the HTML markdown-exec made of the output, so that a warm build does not convert it
@@ -24,24 +25,25 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from hooks.cache_files import write_atomically
+from live_math._internal.caching import write_atomically
 
 # Raise when what is stored, or how snippets are run, changes meaning: older entries then stop matching.
 FORMAT = 1
-PACKAGES = ("markdown-exec", "numpy", "matplotlib")
 RENDERING_PACKAGES = ("markdown", "markdown-exec", "pymdown-extensions", "pygments")
 
 
-def environment_fingerprint(snippets_dir: Path) -> str:
-    """A hash of the interpreter, the PACKAGES' versions and every file under ``snippets_dir``."""
+def environment_fingerprint(helper_dirs: list[Path], packages: list[str]) -> str:
+    """A hash of the interpreter, the ``packages``' versions and every file under the ``helper_dirs``."""
     digest = hashlib.sha256()
-    versions = {name: _version(name) for name in PACKAGES}
+    versions = {name: _version(name) for name in packages}
     digest.update(json.dumps([FORMAT, sys.version, versions]).encode())
-    if snippets_dir.is_dir():
-        for path in sorted(snippets_dir.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(snippets_dir).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for folder in helper_dirs:
+        digest.update(folder.name.encode() + b"\0")
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                    digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

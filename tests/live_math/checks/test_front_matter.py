@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from hooks import front_matter
+from live_math._internal.checks import front_matter
 
 AUTHORS = ["editor", "guest"]
 CATEGORIES = ["Mathematics", "Numerics"]

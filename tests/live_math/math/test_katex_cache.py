@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from hooks.katex_math import FormulaCache, KatexRenderer, find_katex
+from live_math._internal.math.katex import FormulaCache, KatexRenderer, Typesetter, find_katex
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 FORMULAS = [(r"\frac{\partial L}{\partial \theta}", False), (r"\sum_{i=1}^n x_i^2", True)]
 
 
@@ -93,7 +93,7 @@ def test_save_leaves_no_temporary_file(katex_js, tmp_path):
 
 
 def test_changed_render_options_miss(katex_js, tmp_path, monkeypatch):
-    from hooks import katex_math
+    from live_math._internal.math import katex as katex_math
 
     before = KatexRenderer(katex_js).cache_tag
     monkeypatch.setattr(katex_math, "RENDER_BATCH_JS", katex_math.RENDER_BATCH_JS.replace("throwOnError", "strict"))
@@ -104,49 +104,37 @@ def test_changed_render_options_miss(katex_js, tmp_path, monkeypatch):
     assert FormulaCache(tmp_path / "katex.json", after).load() == {}
 
 
-# --- the hook's build events: load at on_config, save this build's formulas at on_post_build ----------
+# --- a build's life: load the cache at the start, save this build's formulas at the end ----------------
 
 
-def build_once(katex_math, page_html: str) -> KatexRenderer:
-    """Run the hook's events for one page the way MkDocs does in a fresh process."""
+def build_once(cache_file: Path, page_html: str, fresh: bool = False) -> KatexRenderer:
+    """Typeset one page the way a new `mkdocs build` process does: a new Typesetter, cache loaded, then saved."""
     config = SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), docs_dir=str(ROOT / "docs"))
     page = SimpleNamespace(file=SimpleNamespace(src_uri="blog/posts/example.md"))
-    katex_math._renderer = None  # a new `mkdocs build` starts with no renderer in memory
-    katex_math.on_config(config)
-    katex_math.on_post_page(page_html, page=page, config=config)
-    katex_math.on_post_build(config)
-    return katex_math._renderer
+    typesetter = Typesetter()
+    typesetter.start_build(find_katex(ROOT), {}, cache_file, "assets/katex", fresh=fresh)
+    typesetter.typeset_page(page_html, page, config)
+    typesetter.end_build()
+    return typesetter.renderer
 
 
 PAGE = '<p><span class="arithmatex">\\(x^2\\)</span> and</p><div class="arithmatex">\\[\\int_0^1 f\\]</div>'
 
 
-def test_second_build_renders_nothing_and_no_cache_renders_all(tmp_path, monkeypatch):
-    from hooks import katex_math
-
-    for name in ("_renderer", "_cache", "_cached"):  # restored after the test
-        monkeypatch.setattr(katex_math, name, getattr(katex_math, name))
-    monkeypatch.setenv("BLOG_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("BLOG_NO_CACHE", raising=False)
-
-    assert build_once(katex_math, PAGE).renders == 2
-    assert (tmp_path / "katex.json").is_file()
-    warm = build_once(katex_math, PAGE)
+def test_second_build_renders_nothing_and_a_fresh_build_renders_all(tmp_path):
+    cache_file = tmp_path / "katex.json"
+    assert build_once(cache_file, PAGE).renders == 2
+    assert cache_file.is_file()
+    warm = build_once(cache_file, PAGE)
     assert warm.renders == 0 and warm._js is None
 
-    monkeypatch.setenv("BLOG_NO_CACHE", "1")
-    assert build_once(katex_math, PAGE).renders == 2
+    assert build_once(cache_file, PAGE, fresh=True).renders == 2
 
 
-def test_cache_keeps_only_the_last_builds_formulas(tmp_path, monkeypatch):
-    from hooks import katex_math
-
-    for name in ("_renderer", "_cache", "_cached"):  # restored after the test
-        monkeypatch.setattr(katex_math, name, getattr(katex_math, name))
-    monkeypatch.setenv("BLOG_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("BLOG_NO_CACHE", raising=False)
-    build_once(katex_math, PAGE)
-    build_once(katex_math, '<p><span class="arithmatex">\\(y\\)</span></p>')
+def test_cache_keeps_only_the_last_builds_formulas(tmp_path):
+    cache_file = tmp_path / "katex.json"
+    build_once(cache_file, PAGE)
+    build_once(cache_file, '<p><span class="arithmatex">\\(y\\)</span></p>')
 
     tag = KatexRenderer(find_katex(ROOT)).cache_tag
-    assert set(FormulaCache(tmp_path / "katex.json", tag).load()) == {("y", False)}
+    assert set(FormulaCache(cache_file, tag).load()) == {("y", False)}

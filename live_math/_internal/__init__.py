@@ -1,0 +1,1 @@
+"""The plugin's implementation; the public names are re-exported by ``live_math``."""

@@ -1,0 +1,1 @@
+"""Where posts are checked before anything runs or is published."""

@@ -1,0 +1,69 @@
+"""The plugin's options, as written under ``plugins: - live-math:`` in ``mkdocs.yml``.
+
+MkDocs validates them before anything builds: a misspelt option is a warning (an error under
+``strict: true``), a value of the wrong type an error, each with MkDocs' own message.
+"""
+
+from __future__ import annotations
+
+import math
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class PositiveNumber(c.Type):
+    """A number greater than zero (seconds, bytes): ``0``, a negative or ``.inf`` is refused."""
+
+    def __init__(self, default: float, **kwargs):
+        super().__init__((int, float), default=default, **kwargs)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if isinstance(value, bool) or not (value > 0 and math.isfinite(value)):
+            raise base.ValidationError(f"expected a number greater than 0, got {value!r}")
+        return value
+
+
+class ExecutionConfig(base.Config):
+    """Where and how the posts' ``python exec="on"`` fences run."""
+
+    enabled = c.Type(bool, default=True)
+    timeout = PositiveNumber(60)
+    """Seconds a snippet may run; a fence overrides it with ``timeout="…"``."""
+    helpers = c.ListOfItems(c.Type(str), default=["snippets"])
+    """Folders of Python helpers that snippets import (``import snippets.x``), relative to ``mkdocs.yml``.
+    Their parent is on the snippets' import path, their files key the cache, and their modules are
+    imported afresh by every build, so ``mkdocs serve`` sees an edit."""
+    cache_packages = c.ListOfItems(c.Type(str), default=["markdown-exec", "numpy", "matplotlib"])
+    """Distributions whose versions key the execution cache: those whose output a post shows."""
+
+
+class MathConfig(base.Config):
+    """How formulas are typeset at build time by KaTeX."""
+
+    enabled = c.Type(bool, default=True)
+    katex_dir = c.Type(str, default="node_modules/katex")
+    """The npm ``katex`` package (``npm ci`` installs it), relative to ``mkdocs.yml``."""
+    macros = c.DictOfItems(c.Type(str), default={})
+    """Site-wide TeX macros, e.g. ``\\R: \\mathbb{R}``, usable in every formula of every page."""
+    assets_dir = c.Type(str, default="assets/katex")
+    """Where in the site KaTeX's stylesheet and fonts are published."""
+
+
+class ChecksConfig(base.Config):
+    """What every post is checked for before anything runs."""
+
+    front_matter = c.Type(bool, default=True)
+
+
+class LiveMathConfig(base.Config):
+    """Options of the ``live-math`` plugin."""
+
+    cache_dir = c.Type(str, default=".cache")
+    """Build caches (snippet outputs, typeset formulas), relative to ``mkdocs.yml``; ``$BLOG_CACHE_DIR`` overrides."""
+    reproducible = c.Type(bool, default=True)
+    """Date the build by the last commit (``SOURCE_DATE_EPOCH``), so two builds of one commit are identical."""
+    execution = c.SubConfig(ExecutionConfig)
+    math = c.SubConfig(MathConfig)
+    checks = c.SubConfig(ChecksConfig)

@@ -1,0 +1,1 @@
+"""Where snippets run: finding fences, running them, caching and rendering their output."""

@@ -1,0 +1,1 @@
+"""Where math is typeset: KaTeX at build time."""

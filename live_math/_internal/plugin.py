@@ -1,0 +1,100 @@
+"""The MkDocs plugin: maps MkDocs' build events onto the layer's parts, and does nothing else itself.
+
+on_startup        (present so that `mkdocs serve` keeps one instance, and one KaTeX, across rebuilds)
+on_config         date the build by the last commit (before other plugins read the date)
+on_pre_build      check the posts; start execution and math for this build
+on_files          publish KaTeX's stylesheet and fonts
+on_page_markdown  run the page's snippets
+on_post_page      typeset the finished page's formulas (after search has indexed their TeX)
+on_post_build     save the caches; report what ran
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, event_priority
+
+from live_math._internal.caching import cache_dir
+from live_math._internal.checks.front_matter import check_blog_posts
+from live_math._internal.config import LiveMathConfig
+from live_math._internal.execution.executor import Executor, parse_timeout
+from live_math._internal.math.katex import Typesetter, find_katex
+from live_math._internal.reproducible import date_build_by_last_commit
+
+log = logging.getLogger("mkdocs.plugins.live_math")
+
+
+class LiveMathPlugin(BasePlugin[LiveMathConfig]):
+    """Runs posts' Python at build time, typesets their math with KaTeX and checks posts before publishing."""
+
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.executor: Executor | None = None
+        self.typesetter = Typesetter()
+
+    def on_startup(self, *, command, dirty):
+        """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
+
+    @event_priority(100)  # before the RSS plugin's on_config, which reads the build date
+    def on_config(self, config):
+        self.project = Path(config.config_file_path).parent
+        if self.config.reproducible and not date_build_by_last_commit(self.project):
+            log.info("not a git checkout: feed and sitemap dates come from the clock")
+        self.cache_dir = cache_dir(self.project, self.config.cache_dir)
+        self.fresh = os.environ.get("BLOG_NO_CACHE") == "1"
+        execution = self.config.execution
+        if execution.enabled:
+            timeout = execution.timeout
+            if os.environ.get("BLOG_SNIPPET_TIMEOUT"):
+                timeout = parse_timeout(os.environ["BLOG_SNIPPET_TIMEOUT"], "BLOG_SNIPPET_TIMEOUT")
+            helpers = [self.project / folder for folder in execution.helpers]
+            self.executor = Executor(timeout, helpers, list(execution.cache_packages))
+        math = self.config.math
+        if math.enabled:
+            katex_js = find_katex(self.project, math.katex_dir)
+            self.typesetter.start_build(
+                katex_js, dict(math.macros), self.cache_dir / "katex.json", math.assets_dir, fresh=self.fresh
+            )
+        return config
+
+    @event_priority(100)  # nothing should run for a site whose posts will not build
+    def on_pre_build(self, config):
+        if self.config.checks.front_matter:
+            check_blog_posts(config)
+        if self.executor:
+            # Here rather than in on_config: markdown-exec adds its fences in its own on_config.
+            self.executor.install(config.mdx_configs)
+            self.executor.start_build(
+                self.project,
+                self.cache_dir / "execution",
+                read_cache=not self.fresh,
+                markdown_extensions=config.markdown_extensions,
+                mdx_configs=config.mdx_configs,
+            )
+
+    def on_files(self, files, config):
+        if self.config.math.enabled:
+            self.typesetter.add_assets(files, config)
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if self.config.math.enabled:
+            self.typesetter.remember_page(page, markdown)
+        if self.executor:
+            return self.executor.run_page(markdown, page)
+        return markdown
+
+    def on_post_page(self, output, page, config):
+        if self.config.math.enabled:
+            return self.typesetter.typeset_page(output, page, config)
+        return output
+
+    def on_post_build(self, config):
+        if self.executor:
+            self.executor.end_build()
+        if self.config.math.enabled:
+            self.typesetter.end_build()
