@@ -57,6 +57,12 @@ class ChecksConfig(base.Config):
     front_matter = c.Type(bool, default=True)
 
 
+class NotebookConfig(base.Config):
+    """Each page with live snippets as a Jupyter notebook the reader can download."""
+
+    enabled = c.Type(bool, default=True)
+
+
 class LiveMathConfig(base.Config):
     """Options of the ``live-math`` plugin."""
 
@@ -67,3 +73,4 @@ class LiveMathConfig(base.Config):
     execution = c.SubConfig(ExecutionConfig)
     math = c.SubConfig(MathConfig)
     checks = c.SubConfig(ChecksConfig)
+    notebook = c.SubConfig(NotebookConfig)

@@ -22,6 +22,7 @@ from live_math._internal.checks.front_matter import check_blog_posts
 from live_math._internal.config import LiveMathConfig
 from live_math._internal.execution.executor import Executor, parse_timeout
 from live_math._internal.math.katex import Typesetter, find_katex
+from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
 
 log = logging.getLogger("mkdocs.plugins.live_math")
@@ -34,6 +35,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     def __init__(self):
         self.executor: Executor | None = None
+        self.notebooks: NotebookMaker | None = None
         self.typesetter = Typesetter()
 
     def on_startup(self, *, command, dirty):
@@ -53,6 +55,10 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 timeout = parse_timeout(os.environ["BLOG_SNIPPET_TIMEOUT"], "BLOG_SNIPPET_TIMEOUT")
             helpers = [self.project / folder for folder in execution.helpers]
             self.executor = Executor(timeout, helpers, list(execution.cache_packages))
+            if self.config.notebook.enabled:
+                self.notebooks = NotebookMaker(
+                    self.project, self.executor, config.site_url or "", self.cache_dir / "notebooks"
+                )
         math = self.config.math
         if math.enabled:
             katex_js = find_katex(self.project, math.katex_dir)
@@ -84,9 +90,16 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         if self.config.math.enabled:
             self.typesetter.remember_page(page, markdown)
+        if self.notebooks:
+            self.notebooks.remember(page, markdown)
         if self.executor:
             return self.executor.run_page(markdown, page)
         return markdown
+
+    def on_page_content(self, html, page, config, files):
+        if self.notebooks:
+            return self.notebooks.add(html, page, config.site_dir)
+        return html
 
     def on_post_page(self, output, page, config):
         if self.config.math.enabled:

@@ -171,6 +171,13 @@ class Executor:
                 sys.modules.pop(module, None)
         return tag_fences(markdown, tags)
 
+    def shown_output(self, location: str) -> tuple[str, bool] | None:
+        """What the fence at ``location`` printed this build and whether it is a measurement; None if it did
+        not run."""
+        if self.build is None or location not in self.build.outputs:
+            return None
+        return self.build.outputs[location][2].output, location in self.build.measured
+
     def end_build(self) -> None:
         """Report how many snippets ran and how many came from the cache."""
         build = self.build

@@ -1,0 +1,116 @@
+"""A post's Markdown and its executable fences as Jupyter notebook cells, in page order.
+
+Prose between fences becomes Markdown cells (``$…$`` math works in Jupyter as written); each executable
+fence becomes a code cell carrying the output the build showed on the page. A notebook has one namespace
+where the page gives each session its own, so a ``%reset -f`` cell marks each place a fresh namespace begins.
+Blocks printed as HTML on the page (``html="true"``) run under a ``%%printed_html`` cell magic, defined in
+the first cell, that shows what they print as rendered HTML instead of markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import nbformat
+from nbformat import v4
+
+from live_math._internal.execution.fences import Fence
+
+EXCERPT_MARKER = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.MULTILINE)
+
+SETUP = """\
+# Setup for this notebook. On the page, blocks marked html="true" print HTML (plots as SVG); the
+# %%printed_html magic runs such a cell and shows what it printed as HTML instead of markup.
+from IPython.core.magic import register_cell_magic
+
+
+@register_cell_magic
+def printed_html(line, cell):
+    # Imports inside: %reset -f empties the namespace this function's globals are.
+    import contextlib
+    import io
+
+    from IPython.display import HTML, display
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(cell, "<cell>", "exec"), get_ipython().user_ns)
+    display(HTML(printed.getvalue()))"""
+
+
+@dataclass(frozen=True)
+class Block:
+    """An executable fence and what the build printed for it (None for a measurement, which no run repeats)."""
+
+    fence: Fence
+    output: str | None
+    html: bool
+
+
+def notebook(title: str, intro: str, markdown: str, blocks: list[Block]) -> nbformat.NotebookNode:
+    """The notebook of a page: ``markdown`` as the page's Markdown (front matter removed), ``blocks`` its
+    executable fences in order with their outputs."""
+    cells = [v4.new_markdown_cell(f"# {title}\n\n{intro}"), v4.new_code_cell(SETUP)]
+    lines = markdown.split("\n")
+    interleaved = _sessions_interleave([b.fence for b in blocks])
+    previous_session = None
+    position = 0
+    for block in blocks:
+        prose = _prose(lines[position : block.fence.index])
+        if prose:
+            cells.append(v4.new_markdown_cell(prose))
+        session = _session_of(block.fence)
+        if previous_session is not None and session != previous_session and not interleaved:
+            name = block.fence.options.get("session")
+            what = f'the session "{name}"' if name else "a block of its own"
+            note = f"# A fresh namespace begins here: on the page, {what} runs apart."
+            cells.append(v4.new_code_cell(f"%reset -f\n{note}"))
+        previous_session = session
+        cells.append(_code_cell(block))
+        position = block.fence.end + 1
+    prose = _prose(lines[position:])
+    if prose:
+        cells.append(v4.new_markdown_cell(prose))
+    for number, cell in enumerate(cells, 1):
+        cell["id"] = f"cell-{number}"  # stable ids, so two builds write the same bytes
+    return v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
+
+
+def _code_cell(block: Block) -> nbformat.NotebookNode:
+    source = f"%%printed_html\n{block.fence.code}" if block.html else block.fence.code
+    cell = v4.new_code_cell(source)
+    if block.output:
+        if block.html:
+            cell.outputs = [v4.new_output("display_data", data={"text/html": block.output})]
+        else:
+            cell.outputs = [v4.new_output("stream", name="stdout", text=block.output)]
+    cell.metadata["live_math"] = {"line": block.fence.line, "measured": block.output is None}
+    return cell
+
+
+def _prose(lines: list[str]) -> str:
+    return EXCERPT_MARKER.sub("", "\n".join(lines)).strip("\n").strip()
+
+
+def _session_of(fence: Fence) -> str:
+    return fence.options.get("session") or f"#block-{fence.line}"
+
+
+def _sessions_interleave(fences: list[Fence]) -> bool:
+    """Whether a session goes on after another began (then no reset can give each its own namespace)."""
+    seen, current = set(), None
+    for fence in fences:
+        session = _session_of(fence)
+        if session != current:
+            if session in seen:
+                return True
+            seen.add(session)
+            current = session
+    return False

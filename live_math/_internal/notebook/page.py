@@ -1,0 +1,95 @@
+"""Give each page with live snippets its notebook: the zip beside the page, and a link to it under the title."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+from live_math._internal.caching import write_atomically_bytes
+from live_math._internal.execution.executor import OWN_OPTIONS, Executor
+from live_math._internal.execution.fences import find_fences
+
+FORMAT = 1  # raise when the zip's contents change meaning, so cached zips are made again
+
+TITLE_END = re.compile(r"</h1>")
+
+
+class NotebookMaker:
+    """Makes the notebooks of one build from what the executor ran; ``pages`` holds each page's Markdown as
+    the page gave it to the executor, read in ``on_page_markdown``."""
+
+    def __init__(self, project: Path, executor: Executor, site_url: str, cache_dir: Path):
+        self.project = project
+        self.executor = executor
+        self.site_url = site_url
+        self.cache_dir = cache_dir
+        self.pages: dict[str, str] = {}
+
+    def remember(self, page, markdown: str) -> None:
+        self.pages[page.file.src_uri] = markdown
+
+    def add(self, content: str, page, site_dir: str) -> str:
+        """Write the page's zip beside its HTML and return ``content`` with a link to it after the title;
+        a page without executable fences is returned unchanged."""
+        markdown = self.pages.get(page.file.src_uri)
+        if markdown is None:
+            return content
+        source = page.file.content_string
+        fences = find_fences(markdown, source, OWN_OPTIONS)
+        if not fences:
+            return content
+        path = Path(os.path.relpath(page.file.abs_src_path, self.project)).as_posix()
+        outputs = []
+        for fence in fences:
+            shown = self.executor.shown_output(f"{path}:{fence.line}")
+            if shown is None:
+                return content  # not run in this build (execution off): no notebook to give
+            output, measured = shown
+            outputs.append(None if measured else output)
+        slug = Path(page.file.dest_uri).parent.name or Path(page.file.src_uri).stem
+        url = self.site_url.rstrip("/") + "/" + page.url if self.site_url else page.url
+        # Everything the zip is made of: the executor's fingerprint covers the helper files and versions.
+        key = hashlib.sha256(
+            json.dumps([FORMAT, self.executor.build.fingerprint, markdown, outputs, page.title, url, slug]).encode()
+        ).hexdigest()
+        cached = self.cache_dir / f"{key}.zip"
+        try:
+            data = cached.read_bytes()
+        except OSError:
+            data = self._zip(slug, page.title, url, markdown, fences, outputs)
+            write_atomically_bytes(cached, data)
+        target = Path(site_dir) / Path(page.file.dest_uri).parent / f"{slug}.zip"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        link = (
+            f'<p class="live-math-notebook" data-search-exclude><a href="{html.escape(slug)}.zip" download>'
+            f"Download this post as a Jupyter notebook</a> (zip, {_size(len(data))}): the prose, every snippet with "
+            "its output, and the helpers and pinned packages it needs.</p>"
+        )
+        match = TITLE_END.search(content)
+        at = match.end() if match else 0
+        return content[:at] + link + content[at:]
+
+    def _zip(self, slug, title, url, markdown, fences, outputs) -> bytes:
+        # Imported here: a warm build takes every zip from the cache and never needs nbformat.
+        from live_math._internal.notebook.bundle import helper_files, requirements, zip_bundle
+        from live_math._internal.notebook.cells import Block, notebook
+
+        blocks = [Block(f, output, bool(f.options.get("html"))) for f, output in zip(fences, outputs, strict=True)]
+        intro = (
+            f"Made from the post [{title}]({url}) when the site was built. Run the cells in order: the "
+            "outputs saved here are the ones the post shows (timings excepted, which no two runs repeat)."
+        )
+        codes = [block.fence.code for block in blocks]
+        helpers = self.executor.helpers
+        files = helper_files(codes, helpers)
+        pins = requirements(codes, files, {folder.name for folder in helpers} | {"IPython"})
+        return zip_bundle(slug, title, url, notebook(title, intro, markdown, blocks), self.project, files, pins)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:.0f} KB" if count >= 1024 else f"{count} bytes"
