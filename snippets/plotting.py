@@ -41,12 +41,13 @@ STYLE = {
 }
 
 
-def svg_markup(fig: Figure, name: str) -> str:
+def svg_markup(fig: Figure, name: str, tight: bool = True) -> str:
     """The figure as a bare ``<svg>`` element in the blog's colours, its ids salted by ``name``; no text
-    alternative yet (``to_svg`` adds one)."""
+    alternative yet (``to_svg`` adds one). ``tight`` crops it to what is drawn; without it the figure
+    keeps its own size, as the frames of one slider figure must."""
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": name, **STYLE}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE, which do not belong inside HTML
     svg = svg.replace(INK, "currentColor")
