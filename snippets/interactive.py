@@ -228,13 +228,15 @@ def slider_html(frames: Frames, *, name: str, label: str, texts: list[str], alts
     shared = ""
     if frames.shared:
         # Not display:none: browsers do not draw clip paths and markers kept in an undisplayed SVG.
-        shared = f'<svg class="live-slider__shared" aria-hidden="true" focusable="false"><defs>{"".join(frames.shared)}</defs></svg>'
+        parts = "".join(frames.shared)
+        shared = f'<svg class="live-slider__shared" aria-hidden="true" focusable="false"><defs>{parts}</defs></svg>'
     data = json.dumps({"pictures": frames.picture_of, "texts": texts, "alts": alts}, ensure_ascii=False)
     data = data.replace("</", "<\\/")  # a "</script>" in an alt text must not end the element
     count = len(texts)
     note = f"Showing {label} = {texts[start]}."
     if count > 1:
-        note += f" With JavaScript on, a slider steps through {count} values of {label}, from {texts[0]} to {texts[-1]}."
+        note += f" With JavaScript on, a slider steps through {count} values of {label}"
+        note += f", from {texts[0]} to {texts[-1]}."
     return (
         f'<div class="live-slider" id="{name}" data-shown-picture="{shown}">'
         f"{shared}"
