@@ -227,9 +227,11 @@ def slider_html(frames: Frames, *, name: str, label: str, texts: list[str], alts
     )
     shared = ""
     if frames.shared:
-        # Not display:none: browsers do not draw clip paths and markers kept in an undisplayed SVG.
+        # Hidden by size in the CSS, not display:none: browsers have differed on drawing references into an
+        # undisplayed SVG (Chromium 156 draws both; zero size is the safe way everywhere).
         parts = "".join(frames.shared)
-        shared = f'<svg class="live-slider__shared" aria-hidden="true" focusable="false"><defs>{parts}</defs></svg>'
+        shared = '<svg class="live-slider__shared" aria-hidden="true" focusable="false" data-search-exclude="">'
+        shared += f"<defs>{parts}</defs></svg>"
     data = json.dumps({"pictures": frames.picture_of, "texts": texts, "alts": alts}, ensure_ascii=False)
     data = data.replace("</", "<\\/")  # a "</script>" in an alt text must not end the element
     count = len(texts)

@@ -116,8 +116,9 @@ def test_without_javascript_the_default_frame_shows_with_its_value_and_a_note():
     assert slider.has_attr("disabled") and slider["value"] == "2"
     note = soup.select_one(".live-slider__note").get_text()
     assert note.startswith("Showing height h = 2.") and "4 values of height h, from 0 to 3" in note
-    # The other frames are inert templates, and the data is not searchable text.
+    # The other frames are inert templates; they, the data and the shared tick labels stay out of search.
     assert soup.select_one(".live-slider__frames").has_attr("data-search-exclude")
+    assert soup.select_one(".live-slider__shared").has_attr("data-search-exclude")
 
 
 def test_the_slider_is_labelled_and_says_its_value_in_words():
