@@ -457,6 +457,67 @@ def page_weight(site: Path, path: str, chromium: str) -> PageWeight:
     return weight
 
 
+# --- a page with a slider figure ------------------------------------------------------------------
+
+SLIDER_DEMO = ROOT / "tests" / "demo_posts" / "slider-figure.md"
+
+
+@dataclass
+class SliderWeight:
+    path: str
+    frames: int  # values the slider steps through
+    pictures: int  # distinct pictures stored for them
+    page: int  # bytes of the page's HTML file
+    page_gzip: int
+    figure: int  # bytes of the figure's own HTML (frames, shared parts, slider, data)
+    figure_gzip: int
+
+
+def slider_weight(workspace: Path) -> SliderWeight:
+    """Build the demo post with a slider figure (no other post) and weigh its page's HTML, raw and gzip."""
+    project = copy_project(workspace / "slider")
+    shutil.copy(SLIDER_DEMO, project / POSTS / SLIDER_DEMO.name)
+    build(project)
+    path = page_path_containing(project / "site", 'class="live-slider"')
+    html = (project / "site" / path / "index.html").read_text(encoding="utf-8")
+    figure = slider_markup(html)
+    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', figure, re.DOTALL)[1])
+    return SliderWeight(
+        path=path,
+        frames=len(data["pictures"]),
+        pictures=len(set(data["pictures"])),
+        page=len(html.encode()),
+        page_gzip=len(gzip.compress(html.encode(), compresslevel=6)),
+        figure=len(figure.encode()),
+        figure_gzip=len(gzip.compress(figure.encode(), compresslevel=6)),
+    )
+
+
+def slider_markup(html: str) -> str:
+    """The ``<div class="live-slider">`` element of ``html``, found by balancing its nested divs."""
+    start = html.index('<div class="live-slider"')
+    depth, position = 0, start
+    for tag in re.finditer(r"<(/?)div\b", html[start:]):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            position = start + tag.end()
+            return html[start : html.index(">", position) + 1]
+    raise BenchError("the slider figure's <div> is never closed")
+
+
+def report_slider(weight: SliderWeight) -> list[tuple[str, bool]]:
+    """Print the slider page's weight; return its target (the issue's: ≤ 150 KB of HTML, as served)."""
+    print(
+        f"\nSlider figure page /{weight.path} ({SLIDER_DEMO.relative_to(ROOT)}): {weight.frames} frames, "
+        f"{weight.pictures} distinct pictures.\n"
+    )
+    print("| HTML | raw | gzip |\n|---|---|---|")
+    print(f"| whole page | {weight.page / 1024:.1f} KB | {weight.page_gzip / 1024:.1f} KB |")
+    print(f"| the figure alone | {weight.figure / 1024:.1f} KB | {weight.figure_gzip / 1024:.1f} KB |")
+    kb = weight.page_gzip / 1024
+    return [(f"page with a {weight.frames}-frame slider figure ≤ 150 KB of HTML, gzip (is {kb:.0f} KB)", kb <= 150)]
+
+
 # --- profiling -----------------------------------------------------------------------------------
 
 
@@ -613,7 +674,9 @@ def main(argv: list[str] | None = None) -> int:
         chromium = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
         print(f"post page in Chromium ({chromium or 'not installed: skipped'}) …", flush=True)
         weight = page_weight(facts["site"], facts["post_path"], chromium) if chromium else None
-        report(real, facts, scaling, reloads, weight)
+        print("page with a slider figure …", flush=True)
+        slider = slider_weight(workspace)
+        report(real, facts, scaling, reloads, weight, slider)
         if args.profile:
             profile_build(workspace / "real", "warm build of the real site")
             largest = workspace / f"synthetic-{max(sizes)}"
@@ -629,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(real, facts, scaling, reloads, weight: PageWeight | None) -> None:
+def report(real, facts, scaling, reloads, weight: PageWeight | None, slider: SliderWeight) -> None:
     floor = real["floor"].median
     print(f"\nReal site: {facts['posts']} post(s), {facts['snippets']} snippet(s).\n")
     print("Wall-clock median and min–max; CPU (user+sys) median, which other work on the machine hardly moves.\n")
@@ -658,6 +721,7 @@ def report(real, facts, scaling, reloads, weight: PageWeight | None) -> None:
         print(row(f"mkdocs serve: save to reload, {kind}", times, "s", None, " | | | |"))
 
     page_targets = report_page(weight, facts["post_path"])
+    page_targets += report_slider(slider)
 
     print("\nTargets:\n")
     targets = execution_targets(real, facts, scaling)

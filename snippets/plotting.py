@@ -41,16 +41,23 @@ STYLE = {
 }
 
 
-def to_svg(fig: Figure, name: str, alt: str) -> str:
-    """The figure as an ``<svg>`` element for inlining in HTML, described by ``alt`` for screen readers."""
+def svg_markup(fig: Figure, name: str, tight: bool = True) -> str:
+    """The figure as a bare ``<svg>`` element in the blog's colours, its ids salted by ``name``; no text
+    alternative yet (``to_svg`` adds one). ``tight`` crops it to what is drawn; without it the figure
+    keeps its own size, as the frames of one slider figure must."""
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": name, **STYLE}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE, which do not belong inside HTML
     svg = svg.replace(INK, "currentColor")
     # Mathtext names one font only; without a generic fallback a reader lacking DejaVu would get a serif.
-    svg = re.sub(r"font-family: ('[^']*')(?=[;\"])", r"font-family: \1, sans-serif", svg)
+    return re.sub(r"font-family: ('[^']*')(?=[;\"])", r"font-family: \1, sans-serif", svg)
+
+
+def to_svg(fig: Figure, name: str, alt: str) -> str:
+    """The figure as an ``<svg>`` element for inlining in HTML, described by ``alt`` for screen readers."""
+    svg = svg_markup(fig, name)
     label = html.escape(alt, quote=True)
     # Keep matplotlib's size (a figure sizes itself to its content) but shrink with a narrow column.
     style = 'style="max-width: 100%; height: auto"'
@@ -68,6 +75,11 @@ def _figure(width: float, height: float, columns: int = 1):
 
 def descent_figure(f, runs: list[tuple[str, np.ndarray]], window: tuple[float, float], alt: str) -> str:
     """One panel per gradient descent run: the curve f, and the iterates joined in order."""
+    return to_svg(draw_descent(f, runs, window), "descent", alt)
+
+
+def draw_descent(f, runs: list[tuple[str, np.ndarray]], window: tuple[float, float]) -> Figure:
+    """The figure of ``descent_figure``, still a matplotlib Figure (for a slider figure's frames)."""
     with matplotlib.rc_context(STYLE):
         fig, axes = _figure(7.0, 3.0, len(runs))
         xs = np.linspace(*window, 400)
@@ -81,7 +93,7 @@ def descent_figure(f, runs: list[tuple[str, np.ndarray]], window: tuple[float, f
             ax.set_ylim(0, f(np.array(window)).max() * 1.05)
         axes[0].set_ylabel("$f(x)$")
         fig.tight_layout()
-        return to_svg(fig, "descent", alt)
+        return fig
 
 
 def timing_figure(timings: list[tuple[int, float, float]], alt: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS
-from scripts.project_copy import ROOT, build
+from scripts.project_copy import ROOT, build, copy_project
 
 
 @pytest.fixture(scope="session")
@@ -32,16 +33,44 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site) -> str:
-    """Base URL (ending in '/') of ``built_site`` served over HTTP on 127.0.0.1 at a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve ``site`` over HTTP on 127.0.0.1 at a free port; yield its base URL (ending in '/')."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """Base URL (ending in '/') of ``built_site`` served over HTTP on 127.0.0.1 at a free port."""
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The site built with only the demo posts of tests/demo_posts/ (features no real post uses yet)."""
+    workspace = tmp_path_factory.mktemp("demo")
+    project = copy_project(workspace / "project")
+    for post in sorted((ROOT / "tests" / "demo_posts").glob("*.md")):
+        shutil.copy(post, project / "docs" / "blog" / "posts" / post.name)
+    result = build(project, workspace / "site")
+    if result.returncode != 0:
+        pytest.fail(f"building the demo posts failed (exit {result.returncode}):\n{result.stderr[-6000:]}")
+    return workspace / "site"
+
+
+@pytest.fixture(scope="session")
+def demo_site_url(demo_site) -> str:
+    with serve(demo_site) as url:
+        yield url
 
 
 def chromium_path() -> str | None:

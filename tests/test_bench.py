@@ -49,3 +49,9 @@ def test_a_snippet_edit_changes_only_the_last_snippet(tmp_path):
 
     assert bench.edit_post(post, "label-2", snippet=False) == 0
     assert [f.code for f in bench.exec_fences(post.read_text(encoding="utf-8"))] == [f.code for f in after]
+
+
+def test_the_slider_figure_is_cut_out_of_its_page_whole():
+    figure = '<div class="live-slider" id="a"><div class="x"><div></div></div><p>note</p></div>'
+    page = f"<main><div>before</div>{figure}<div>after</div></main>"
+    assert bench.slider_markup(page) == figure

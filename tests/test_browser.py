@@ -125,21 +125,25 @@ AUDITED = [("home", "light"), ("home", "dark"), ("post", "light"), ("post", "dar
 ]
 
 
+def assert_no_serious_violation(page):
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert results["passes"] or results["violations"], "axe-core did not run"
+    assert not serious, "\n".join(serious)
+
+
 @pytest.mark.parametrize("name, view", AUDITED)
 def test_no_serious_accessibility_violation(browser, site_url, page_paths, name, view):
     context = browser.new_context(**VIEWS[view])
     try:
         page, load = open_page(context, site_url + page_paths[name])
         assert_clean(load)
-        page.add_script_tag(path=str(AXE))
-        results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        serious = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-            for v in results["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert results["passes"] or results["violations"], "axe-core did not run"
-        assert not serious, "\n".join(serious)
+        assert_no_serious_violation(page)
     finally:
         context.close()
 
@@ -215,5 +219,113 @@ def test_palette_toggle_switches_to_dark_and_code_has_copy_buttons(browser, site
         assert code_blocks > 0, "the post shows no code, so the copy buttons cannot be checked"
         assert page.locator(".md-typeset pre button[data-md-type='copy']").count() == code_blocks
         assert_clean(load)
+    finally:
+        context.close()
+
+
+# --- the slider figure of tests/demo_posts/slider-figure.md ----------------------------------------
+
+SLIDER_POST = "2026/11/27/step-size-one-frame-at-a-time/"
+
+
+def slider_state(page) -> dict:
+    """What the reader sees and hears of the slider figure now."""
+    return page.evaluate(
+        """() => {
+            const figure = document.querySelector(".live-slider");
+            const svg = figure.querySelector(".live-slider__picture svg");
+            const input = figure.querySelector("input[type=range]");
+            const used = [...svg.querySelectorAll("use[href^='#step-size-part-']")];
+            return {
+                value: input.value,
+                valuetext: input.getAttribute("aria-valuetext"),
+                output: figure.querySelector("output").textContent,
+                label: svg.getAttribute("aria-label"),
+                title: svg.querySelector("title").textContent,
+                drawing: svg.innerHTML.replace(/<title>.*?<\\/title>/, ""),
+                pictures: figure.querySelectorAll(".live-slider__picture svg").length,
+                width: svg.getBoundingClientRect().width,
+                sharedWidths: used.map((u) => u.getBBox().width),
+                status: figure.querySelector(".live-slider__status").textContent,
+            };
+        }"""
+    )
+
+
+def test_slider_figure_steps_through_its_frames_from_the_keyboard(browser, demo_site_url):
+    context = browser.new_context(**VIEWS["light"])
+    try:
+        page, load = open_page(context, demo_site_url + SLIDER_POST)
+        assert_clean(load)
+        data = json.loads(page.locator(".live-slider__frames script").text_content())
+        start = slider_state(page)
+        assert start["value"] == "5" and start["output"] == start["valuetext"] == "0.30"
+        assert start["label"] == start["title"] == data["alts"][5]
+        # The axes are a part all frames share, drawn with <use>: it spans most of the picture.
+        assert max(start["sharedWidths"]) > 0.5 * start["width"], "the parts frames share are not drawn"
+        assert page.get_by_label("step size η").is_visible()
+        assert not page.locator(".live-slider__note").is_visible()
+
+        page.keyboard.press("Tab")
+        for _ in range(20):  # Tab to the slider, as a keyboard reader would
+            if page.evaluate("document.activeElement.type") == "range":
+                break
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "step-size-slider"
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        moved = slider_state(page)
+        assert moved["value"] == "7" and moved["output"] == moved["valuetext"] == "0.40"
+        assert moved["label"] == moved["title"] == data["alts"][7] != start["label"]
+        assert moved["drawing"] != start["drawing"] and moved["pictures"] == 1
+        assert max(moved["sharedWidths"]) > 0.5 * moved["width"]
+        page.wait_for_function("document.querySelector('.live-slider__status').textContent !== ''")
+        assert slider_state(page)["status"] == data["alts"][7]
+
+        page.keyboard.press("Home")
+        first = slider_state(page)
+        assert first["value"] == "0" and first["output"] == "0.05" and first["label"] == data["alts"][0]
+        page.keyboard.press("End")
+        assert slider_state(page)["output"] == "1.00"
+        for _ in range(15):
+            page.keyboard.press("ArrowLeft")
+        back = slider_state(page)
+        assert back["value"] == "4" and back["output"] == "0.25"
+        page.keyboard.press("ArrowRight")
+        assert slider_state(page)["drawing"] == start["drawing"], "the first frame did not come back as it was"
+        assert_clean(load)
+    finally:
+        context.close()
+
+
+def test_slider_figure_without_javascript_shows_the_default_frame_and_says_so(browser, demo_site_url):
+    context = browser.new_context(java_script_enabled=False, **VIEWS["light"])
+    try:
+        page, load = open_page(context, demo_site_url + SLIDER_POST)
+        assert_clean(load)
+        pictures = page.locator(".live-slider svg.live-plot")
+        assert pictures.count() == 1 and pictures.first.is_visible()
+        assert pictures.first.bounding_box()["width"] > 100
+        assert not page.locator(".live-slider input[type=range]").is_visible()
+        note = page.locator(".live-slider__note")
+        assert note.is_visible()
+        assert note.text_content().startswith("Showing step size η = 0.30. With JavaScript on, a slider steps")
+        assert "through 20 values of step size η, from 0.05 to 1.00." in note.text_content()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("view", ["light", "dark", "phone"])
+def test_slider_figure_passes_the_audit_and_is_screenshot(browser, demo_site_url, view):
+    context = browser.new_context(**VIEWS[view])
+    try:
+        page, load = open_page(context, demo_site_url + SLIDER_POST)
+        assert_clean(load)
+        page.locator(".live-slider input[type=range]").focus()
+        page.keyboard.press("ArrowRight")
+        assert_no_serious_violation(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator(".live-slider").scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / f"slider-figure-{view}.png")
     finally:
         context.close()

@@ -53,3 +53,5 @@ def test_the_guides_snippet_examples_build_and_show_their_output(tmp_path):
     assert 'The gradient is <span class="arithmatex"><span class="katex">' in page  # printed math typeset
     assert 'aria-label="A parabola whose lowest point, L = 1.00, is at x = 5.00."' in page
     assert "<figcaption>" in page
+    assert '<input type="range" id="power-curve-slider" min="0" max="4" step="1" value="3"' in page
+    assert 'aria-label="The curve y = |x| to the power 2 on [-3, 3]: 0 at x = 0, 9.00 at x = 3 and x = -3."' in page
