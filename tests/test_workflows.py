@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -62,33 +64,86 @@ def test_only_official_actions_no_secrets_and_no_pull_request_target(workflow_fi
 def test_the_pr_check_runs_the_tests_read_only_on_pull_request():
     workflow = load("pr.yml")
     assert set(triggers(workflow)) == {"pull_request"}
-    assert workflow["permissions"] == {"contents": "read"}
-    assert all("permissions" not in job for job in workflow["jobs"].values())  # no job widens them
+    assert workflow["permissions"] == {}  # nothing by default; the job asks for what it needs
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
     assert re.search(r"^make test$", runs(workflow), re.M)
     assert re.search(r"apt-get install .*\bchromium\b", runs(workflow))
     checkout = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
     assert checkout and checkout[0]["with"]["persist-credentials"] is False
 
 
-def test_the_deploy_builds_main_and_publishes_with_the_official_pages_actions():
+def test_the_deploy_runs_on_main_or_by_hand_and_never_in_a_fork():
     workflow = load("deploy.yml")
-    assert set(triggers(workflow)) == {"push"}
+    assert set(triggers(workflow)) == {"push", "workflow_dispatch"}
     assert triggers(workflow)["push"]["branches"] == ["main"]
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses(workflow))
+    for name, job in workflow["jobs"].items():
+        assert job.get("if") == "github.event.repository.fork == false", name
 
-    build_steps = workflow["jobs"]["build"]["steps"]
-    configure = next(s for s in build_steps if s.get("uses", "").startswith("actions/configure-pages@"))
+
+def test_only_the_deploy_job_may_write_to_pages_and_it_runs_nothing_of_the_repository():
+    workflow = load("deploy.yml")
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    for name, job in jobs.items():
+        writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+        assert writes == ({"pages", "id-token"} if name == "deploy" else set()), name
+        if any("run" in step or step.get("uses", "").startswith("actions/checkout@") for step in job["steps"]):
+            assert job["permissions"] == {"contents": "read"}, f"{name} runs the repository's code"
+    assert [step["uses"].split("@")[0] for step in jobs["deploy"]["steps"]] == ["actions/deploy-pages"]
+
+
+def test_nothing_is_published_that_fails_the_pr_check():
+    deploy, pr = load("deploy.yml")["jobs"], load("pr.yml")["jobs"]
+    # The deploy's test job is the PR check's job, field for field (the fork guard aside).
+    assert {k: v for k, v in deploy["test"].items() if k != "if"} == pr["test"]
+    assert "test" in deploy["build"]["needs"]
+    assert deploy["deploy"]["needs"] == "build"
+
+
+def test_the_build_is_strict_and_dated_by_the_real_pages_address():
+    jobs = load("deploy.yml")["jobs"]
+    assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= set(
+        uses(load("deploy.yml"))
+    )
+    (configure,) = [s for s in jobs["pages"]["steps"] if s.get("uses", "").startswith("actions/configure-pages@")]
+    assert jobs["pages"]["outputs"]["base_url"] == "${{ steps." + configure["id"] + ".outputs.base_url }}"
+    build_steps = jobs["build"]["steps"]
     make_build = next(s for s in build_steps if s.get("run", "").strip() == "make build")
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
-    assert make_build["env"]["SITE_URL"] == "${{ steps." + configure["id"] + ".outputs.base_url }}"
-    assert build_steps.index(configure) < build_steps.index(make_build) < build_steps.index(upload)
+    assert "pages" in jobs["build"]["needs"]
+    assert make_build["env"]["SITE_URL"] == "${{ needs.pages.outputs.base_url }}"
+    assert build_steps.index(make_build) < build_steps.index(upload)
     assert upload["with"]["path"] == "site"
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
 
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
-    assert deploy["environment"]["name"] == "github-pages"
-    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+
+def zizmor(*paths) -> subprocess.CompletedProcess:
+    executable = Path(sys.executable).parent / "zizmor"  # the pinned one, installed beside this Python
+    return subprocess.run(
+        [str(executable), "--offline", "--no-progress", *map(str, paths)], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_zizmor_finds_nothing_in_the_workflows():
+    result = zizmor(WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout
+
+
+def test_the_zizmor_check_can_fail(tmp_path):
+    # The deploy's old mistake in miniature: Pages permissions for a whole workflow whose job runs code.
+    (tmp_path / "deploy.yml").write_text(
+        "name: Deploy\non:\n  push:\n    branches: [main]\n"
+        "permissions:\n  contents: read\n  pages: write\n  id-token: write\n"
+        "jobs:\n"
+        "  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make build\n"
+        "  deploy:\n    needs: build\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e # v4.0.5\n"
+    )
+    result = zizmor(tmp_path / "deploy.yml")
+    assert result.returncode != 0
+    assert "excessive-permissions" in result.stdout
 
 
 def test_an_action_has_the_same_pin_in_both_workflows():
