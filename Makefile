@@ -1,47 +1,76 @@
 # `make serve` and `make test` each set everything up first; later runs skip what is already done.
+# Plain `make` lists the targets (the `## …` comment after each one).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test bench post lock clean
+# Only from the command line (`make serve PORT=8001`): HOST and PORT are often set in the environment
+# for other programs, and the blog must not start on an address nobody asked for.
+HOST := $(if $(filter command line,$(origin HOST)),$(HOST),127.0.0.1)
+PORT := $(if $(filter command line,$(origin PORT)),$(PORT),8000)
 
-setup: $(VENV)/.installed node_modules/.installed
+.DEFAULT_GOAL := help
+.PHONY: help check-tools setup serve build test bench post lock clean clean-cache
+
+help: ## list these targets
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+# Before anything is installed, so a missing tool is named instead of failing halfway through pip or npm.
+check-tools: ## check for Python >= 3.11, Node.js >= 18 and npm, and say what is missing
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "make setup: Python >= 3.11 is needed, but '$(PYTHON)' was not found (point PYTHON at one)" >&2; \
+	  command -v node >/dev/null 2>&1 || echo "make setup: Node.js >= 18 is needed, but 'node' was not found" >&2; \
+	  exit 1; }
+	@$(PYTHON) scripts/check_tools.py
+
+setup: $(VENV)/.installed node_modules/.installed ## install .venv/ and node_modules/ from the lock files (once)
 
 # The pinned tree first, then this repository's plugin package (live_math/) as an editable install.
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock pyproject.toml | check-tools
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json | check-tools
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+# A busy port stops here with one line (check_port.py's), instead of MkDocs' traceback.
+serve: setup ## serve the blog at http://127.0.0.1:8000, rebuilding on every save [PORT=8001 HOST=0.0.0.0]
+	$(eval port_problem := $(shell $(BIN)/python scripts/check_port.py '$(HOST)' '$(PORT)'))$(if $(port_problem),$(error $(port_problem)))
+	$(BIN)/mkdocs serve --dev-addr '$(HOST):$(PORT)'
 
 # Builds into a fresh directory and swaps it in for site/ only on success. NO_CACHE=1 reruns every snippet.
-build: setup
+build: setup ## strict build into site/, replaced only if it succeeds [NO_CACHE=1 reruns every snippet]
 	$(BIN)/python scripts/build.py $(if $(NO_CACHE),--no-cache)
 
-# make post TITLE="…" [DESCRIPTION="…"]: values passed raw and single-quoted, so quotes and $ in them survive.
+# Values are passed raw and single-quoted, so quotes and $ in them survive.
 quote = '$(subst ','"'"',$(value $(1)))'
-post: setup
-	$(BIN)/python scripts/new_post.py $(call quote,TITLE) --description $(call quote,DESCRIPTION)
+given = $(filter command line,$(origin $(1)))
+post: setup ## start a post: TITLE="…" [DESCRIPTION="…" CATEGORY=… AUTHOR=… DATE=YYYY-MM-DD]
+	$(BIN)/python scripts/new_post.py $(call quote,TITLE) --description $(call quote,DESCRIPTION) \
+	  $(if $(call given,CATEGORY),--category $(call quote,CATEGORY)) \
+	  $(if $(call given,AUTHOR),--author $(call quote,AUTHOR)) \
+	  $(if $(call given,DATE),--date $(call quote,DATE))
 
-test: setup
+test: setup ## run every test (unit, build, browser)
 	$(BIN)/python -m pytest
 
 # Build-speed and page-weight figures for this machine (a few minutes); `make bench ARGS=--quick` for a rough run.
-bench: setup
+bench: setup ## measure build speed and page weight (a few minutes) [ARGS=--quick]
 	$(BIN)/python scripts/bench.py $(ARGS)
 
-lock: $(VENV)/.installed
+lock: $(VENV)/.installed ## re-pin requirements.lock after editing pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[blog,test]"
 	{ echo "# Every Python package of the build and the tests, pinned. Regenerate after changing pyproject.toml:"; \
 	  echo "#   make lock"; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock
 
-clean:
-	rm -rf site .cache
+clean: ## remove site/ (keeps .cache/, .venv/ and node_modules/)
+	rm -rf site .site-new-* .site-old-*
+	@echo "Removed site/. Kept .cache/ (snippet outputs and typeset math; \`make clean-cache\` clears it), .venv/ and node_modules/."
+
+clean-cache: ## clear .cache/, so the next build reruns every snippet and typesets every formula
+	rm -rf .cache
+	@echo "Cleared .cache/. The next build runs every snippet again."
