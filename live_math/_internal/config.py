@@ -74,3 +74,5 @@ class LiveMathConfig(base.Config):
     math = c.SubConfig(MathConfig)
     checks = c.SubConfig(ChecksConfig)
     notebook = c.SubConfig(NotebookConfig)
+    serve_errors = c.Type(bool, default=True)
+    """Under ``mkdocs serve``, answer pages with a failed build's errors until a build succeeds."""

@@ -7,6 +7,7 @@ on_files          publish KaTeX's stylesheet and fonts
 on_page_markdown  run the page's snippets
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX)
 on_post_build     save the caches; report what ran
+on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from live_math._internal.execution.executor import Executor, parse_timeout
 from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
+from live_math._internal.serve import show_build_errors
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 
@@ -111,3 +113,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.executor.end_build()
         if self.config.math.enabled:
             self.typesetter.end_build()
+
+    def on_serve(self, server, config, builder):
+        if self.config.serve_errors:
+            show_build_errors(server, config.site_name)
+        return server
