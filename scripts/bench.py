@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))  # run as a script, this file sees only scripts/
 from live_math._internal.execution import runner as snippet_runner  # noqa: E402
 from live_math._internal.execution.executor import OWN_OPTIONS  # noqa: E402
 from live_math._internal.execution.fences import Fence, find_fences  # noqa: E402
-from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from scripts.offline_chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
 from scripts.project_copy import copy_project  # noqa: E402
 
 POSTS = Path("docs/blog/posts")
@@ -671,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
         scaling = measure_scaling(workspace, sizes, scaling_repeats)
         print(f"mkdocs serve: {repeats} edits …", flush=True)
         reloads = edit_to_reload(copy_project(workspace / "serve", keep_posts=True), repeats)
-        chromium = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
+        chromium, _ = find_chromium()
         print(f"post page in Chromium ({chromium or 'not installed: skipped'}) …", flush=True)
         weight = page_weight(facts["site"], facts["post_path"], chromium) if chromium else None
         print("page with a slider figure …", flush=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.offline_chromium import CHROMIUM, CHROMIUM_ARGS
+from scripts.offline_chromium import CHROMIUM_ARGS, HOW_TO_GET_ONE, find_chromium
 from scripts.project_copy import ROOT, build, copy_project
 
 
@@ -73,24 +73,24 @@ def demo_site_url(demo_site) -> str:
         yield url
 
 
-def chromium_path() -> str | None:
-    """The Chromium the browser tests drive: $CHROMIUM if set, else Debian's (`playwright install` cannot
-    download here)."""
-    if "CHROMIUM" in os.environ:
-        return os.environ["CHROMIUM"] if Path(os.environ["CHROMIUM"]).is_file() else None
-    if Path(CHROMIUM).is_file():
-        return CHROMIUM
-    return shutil.which("chromium")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """pytest-playwright's launch options, pointed at the system Chromium and kept off the network."""
-    executable = chromium_path()
+    """pytest-playwright's launch options, pointed at the Chromium find_chromium picks and kept off the network."""
+    executable, where = find_chromium()
     if executable is None:
-        wanted = os.environ.get("CHROMIUM", CHROMIUM)
-        reason = f"BROWSER TESTS NOT RUN: no Chromium at {wanted} (install it with `apt-get install chromium`)"
+        reason = f"BROWSER TESTS NOT RUN: {where}; {HOW_TO_GET_ONE}"
         if os.environ.get("CI") == "true":
-            pytest.fail(reason + "; CI=true requires them")
+            pytest.fail(reason + ". CI=true requires them")
         pytest.skip(reason)
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say it again at the very end, where nobody misses it: a green run without the browser tests."""
+    reasons = {
+        str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        for report in terminalreporter.stats.get("skipped", [])
+    }
+    for reason in sorted(r for r in reasons if "BROWSER TESTS NOT RUN" in r):
+        terminalreporter.section("browser tests skipped", sep="!", red=True, bold=True)
+        terminalreporter.write_line(reason.removeprefix("Skipped: "))
