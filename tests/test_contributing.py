@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import yaml
 from mkdocs.config import load_config
@@ -55,3 +56,52 @@ def test_the_guides_snippet_examples_build_and_show_their_output(tmp_path):
     assert "<figcaption>" in page
     assert '<input type="range" id="power-curve-slider" min="0" max="4" step="1" value="3"' in page
     assert 'aria-label="The curve y = |x| to the power 2 on [-3, 3]: 0 at x = 0, 9.00 at x = 3 and x = -3."' in page
+
+
+def yaml_example(first_key: str) -> dict:
+    (example,) = re.findall(rf"^```yaml\n({first_key}:\n.*?)^```$", GUIDE, re.M | re.S)
+    return yaml.safe_load(example)
+
+
+def post(title: str, extra: str = "", body: str = "") -> str:
+    return (
+        f"---\ntitle: {title}\ndate: 2026-11-25\nauthors: [ana]\ncategories: [Mathematics]\n"
+        f"description: A post of the guide's examples.\n{extra}---\n\n"
+        f"# {title}\n\nThe excerpt.\n\n<!-- more -->\n\n{body}"
+    )
+
+
+def test_the_guides_author_page_related_links_and_draft_examples_build_as_described(tmp_path):
+    project = copy_project(tmp_path / "project")
+    docs = project / "docs"
+    authors = yaml_example("authors")
+    (key,) = authors["authors"]
+    assert key == "ana"
+    shutil.copy(docs / "assets/images/avatar.svg", docs / authors["authors"][key]["avatar"])
+    listed = yaml.safe_load((docs / "blog/.authors.yml").read_text())
+    listed["authors"].update(authors["authors"])
+    (docs / "blog/.authors.yml").write_text(yaml.safe_dump(listed))
+    assert "With `authors_profiles: true` under the `blog` plugin" in GUIDE
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - blog:\n", "  - blog:\n      authors_profiles: true\n", 1))
+
+    links = yaml_example("links")["links"]
+    for entry in links:
+        if isinstance(entry, str):  # a path under docs/: give it a page to point at
+            (docs / entry).write_text(post("The linked post"))
+    (docs / "blog/posts/with-links.md").write_text(post("With links", "links:\n" + yaml.safe_dump(links)))
+    broken = '```python exec="on"\nraise ValueError("a draft is not built")\n```\n\nAnd $\\frac{1}{2$.\n'
+    (docs / "blog/posts/draft.md").write_text(post("A draft", "draft: true\n", broken))
+
+    site = tmp_path / "site"
+    result = build(project, site)
+    assert result.returncode == 0, result.stderr[-4000:]  # the draft's snippet and formula never ran
+    assert not (site / "2026/11/25/a-draft").exists()
+    author_page = (site / "author" / key / "index.html").read_text()
+    assert "With links" in author_page and authors["authors"][key]["name"] in author_page
+    page = (site / "2026/11/25/with-links/index.html").read_text()
+    related = page[page.index("md-post__meta md-nav__list") :]
+    assert "The linked post" in related  # a path shows that page's title
+    (titled,) = [entry for entry in links if isinstance(entry, dict)]
+    ((title, address),) = titled.items()
+    assert f'href="{address}"' in related and title in related
