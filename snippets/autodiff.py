@@ -30,15 +30,16 @@ class Tensor:
 
     __array_ufunc__ = None  # so that `ndarray - Tensor` calls Tensor.__rsub__ instead of looping in numpy
 
-    def __init__(self, value, parents: tuple[Tensor, ...] = ()):
+    def __init__(self, value, parents: tuple[Tensor, ...] = (), op: str = ""):
         self.value = np.asarray(value, dtype=float)
         self.grad = np.zeros_like(self.value)  # d(loss)/d(self), filled in by backward()
         self.parents = parents
+        self.op = op  # the operation that made this tensor, for drawing the graph
         self._backward = lambda: None  # set by the operation that made this tensor
 
     def __add__(self, other):
         other = _tensor(other)
-        out = Tensor(self.value + other.value, (self, other))
+        out = Tensor(self.value + other.value, (self, other), "+")
 
         def _backward():
             self.grad += _unbroadcast(out.grad, self.value.shape)
@@ -49,7 +50,7 @@ class Tensor:
 
     def __mul__(self, other):
         other = _tensor(other)
-        out = Tensor(self.value * other.value, (self, other))
+        out = Tensor(self.value * other.value, (self, other), "×")
 
         def _backward():
             self.grad += _unbroadcast(out.grad * other.value, self.value.shape)
@@ -60,19 +61,26 @@ class Tensor:
 
     def __matmul__(self, other):
         other = _tensor(other)
-        out = Tensor(self.value @ other.value, (self, other))
+        if self.value.ndim not in (1, 2) or other.value.ndim not in (1, 2):
+            shapes = f"{self.value.shape} @ {other.value.shape}"
+            raise ValueError(f"Tensor @ takes vectors and matrices, not shapes {shapes}")
+        out = Tensor(self.value @ other.value, (self, other), "@")
 
         def _backward():
+            # As numpy does, read a vector on the left as a row and a vector on the right as a column.
+            A = self.value.reshape(-1, self.value.shape[-1])
+            B = other.value.reshape(other.value.shape[0], -1)
+            G = out.grad.reshape(A.shape[0], B.shape[1])
             # d(out) = dA @ B + A @ dB, so a gradient G of out gives G @ B^T for A and A^T @ G for B.
-            self.grad += out.grad @ other.value.T
-            other.grad += self.value.T @ out.grad
+            self.grad += (G @ B.T).reshape(self.value.shape)
+            other.grad += (A.T @ G).reshape(other.value.shape)
 
         out._backward = _backward
         return out
 
     def tanh(self):
         t = np.tanh(self.value)
-        out = Tensor(t, (self,))
+        out = Tensor(t, (self,), "tanh")
 
         def _backward():
             self.grad += out.grad * (1 - t**2)
@@ -81,7 +89,7 @@ class Tensor:
         return out
 
     def mean(self):
-        out = Tensor(self.value.mean(), (self,))
+        out = Tensor(self.value.mean(), (self,), "mean")
 
         def _backward():
             self.grad += np.full_like(self.value, out.grad / self.value.size)
@@ -90,19 +98,32 @@ class Tensor:
         return out
 
     def backward(self):
-        """Fill ``.grad`` of every tensor this scalar depends on, by walking the graph backwards."""
+        """Set ``.grad`` of every tensor this scalar depends on to d(self)/d(tensor), walking the graph backwards."""
+        if self.value.size != 1:
+            raise ValueError(f"backward() starts from a single number (a loss), not shape {self.value.shape}")
+        order = graph(self)
+        for tensor in order:
+            tensor.grad = np.zeros_like(tensor.value)  # forget an earlier call's sums, so a second call agrees
         self.grad = np.ones_like(self.value)  # d(loss)/d(loss) = 1
-        for tensor in reversed(graph(self)):
+        for tensor in reversed(order):
             tensor._backward()
 
     def __neg__(self):
         return self * -1.0
 
     def __sub__(self, other):
-        return self + (-_tensor(other))
+        other = _tensor(other)
+        out = Tensor(self.value - other.value, (self, other), "−")
+
+        def _backward():
+            self.grad += _unbroadcast(out.grad, self.value.shape)
+            other.grad -= _unbroadcast(out.grad, other.value.shape)
+
+        out._backward = _backward
+        return out
 
     def __rsub__(self, other):
-        return _tensor(other) + (-self)
+        return _tensor(other) - self
 
     __radd__ = __add__
     __rmul__ = __mul__

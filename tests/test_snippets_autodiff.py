@@ -129,3 +129,59 @@ def test_graph_lists_inputs_before_results():
     order = ad.graph(d)
     assert order[-1] is d and len(order) == 5
     assert order.index(a) < order.index(c) < order.index(d)
+
+
+@pytest.mark.parametrize(
+    "left,right",
+    [((4, 4), (4,)), ((4,), (4, 4)), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 5))],
+)
+def test_matmul_of_vectors_and_matrices_against_finite_differences(left, right):
+    """numpy reads a vector as a row on the left and a column on the right; the gradients must follow."""
+    rng = np.random.default_rng(4)
+    params = [rng.normal(size=left), rng.normal(size=right)]
+    weights = rng.normal(size=np.shape(params[0] @ params[1]))
+
+    def f(ps):
+        return (nw.tanh(ps[0] @ ps[1]) * weights).mean()
+
+    reverse = ad.gradient_reverse(f, params)
+    assert [g.shape for g in reverse] == [left, right]
+    assert relative_error(reverse, ad.gradient_finite_differences(f, params)) < 1e-8
+    assert relative_error(ad.gradient_forward(f, params), reverse) < 1e-12
+
+
+def test_matmul_refuses_more_than_two_axes():
+    with pytest.raises(ValueError, match="vectors and matrices"):
+        ad.Tensor(np.ones((2, 3, 4))) @ ad.Tensor(np.ones((4, 2)))
+
+
+def test_a_second_backward_gives_the_same_gradients():
+    rng = np.random.default_rng(5)
+    params = [ad.Tensor(p) for p in nw.init_params([2, 3, 1], rng)]
+    x, y = rng.normal(size=(4, 2)), rng.normal(size=(4, 1))
+    L = nw.loss(params, x, y)
+    L.backward()
+    first = [p.grad.copy() for p in params]
+    L.backward()
+    for a, b in zip(first, [p.grad for p in params], strict=True):
+        np.testing.assert_array_equal(a, b)
+    expected = ad.gradient_finite_differences(lambda ps: nw.loss(ps, x, y), [p.value for p in params])
+    assert relative_error([p.grad for p in params], expected) < 1e-7
+
+
+def test_backward_needs_a_single_number():
+    with pytest.raises(ValueError, match="single number"):
+        (ad.Tensor(np.ones(3)) * 2.0).backward()
+
+
+def test_subtraction_in_both_orders_against_finite_differences():
+    rng = np.random.default_rng(6)
+    params = [rng.normal(size=(3, 2)), rng.normal(size=(2,))]
+    c = rng.normal(size=(3, 2))
+
+    def f(ps):
+        r = (c - ps[0]) - ps[1]
+        return (r * r).mean()
+
+    reverse = ad.gradient_reverse(f, params)
+    assert relative_error(reverse, ad.gradient_finite_differences(f, params)) < 1e-8
