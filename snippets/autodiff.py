@@ -236,15 +236,24 @@ def gradient_reverse(f, params: list[np.ndarray]) -> list[np.ndarray]:
     return [t.grad for t in tensors]
 
 
-def gradient_forward(f, params: list[np.ndarray]) -> list[np.ndarray]:
-    """Gradient of the scalar ``f(params)`` by forward mode, pushing all n unit directions through at once."""
+def gradient_forward(f, params: list[np.ndarray], directions_per_pass: int | None = None) -> list[np.ndarray]:
+    """Gradient of the scalar ``f(params)`` by forward mode, one evaluation of f per batch of unit directions.
+
+    By default all n directions go through in one pass; fewer per pass need less memory and more passes.
+    """
     n = sum(p.size for p in params)
-    directions = np.eye(n)  # direction j moves only parameter number j
-    duals, start = [], 0
-    for p in params:
-        duals.append(Dual(p, directions[:, start : start + p.size].reshape((n, *p.shape))))
-        start += p.size
-    return unflatten(f(duals).tangent, [p.shape for p in params])
+    per_pass = directions_per_pass or n
+    slopes = []
+    for first in range(0, n, per_pass):
+        j = np.arange(first, min(first + per_pass, n))
+        directions = np.zeros((j.size, n))
+        directions[np.arange(j.size), j] = 1.0  # direction j moves only parameter number j
+        duals, start = [], 0
+        for p in params:
+            duals.append(Dual(p, directions[:, start : start + p.size].reshape((j.size, *p.shape))))
+            start += p.size
+        slopes.append(f(duals).tangent)
+    return unflatten(np.concatenate(slopes), [p.shape for p in params])
 
 
 def gradient_finite_differences(f, params: list[np.ndarray], h: float = 1e-6) -> list[np.ndarray]:

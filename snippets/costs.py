@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
@@ -47,6 +48,18 @@ def best_time(fn: Callable[[], object], budget: float = 0.02, repeats: int = 3) 
             fn()
             times.append(time.perf_counter() - start)
     return min(times)
+
+
+def peak_memory(fn: Callable[[], object]) -> int:
+    """Most bytes Python and numpy had allocated at once while ``fn()`` ran, beyond what was allocated before."""
+    if tracemalloc.is_tracing():
+        raise RuntimeError("peak_memory needs tracemalloc to itself, and it is already tracing")
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def time_chain_orders(sizes: list[int], layers: int, rng: np.random.Generator, budget: float = 0.02):
