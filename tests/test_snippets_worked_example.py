@@ -1,0 +1,58 @@
+"""The worked example's gradients against plain-numpy finite differences and closed forms, and its drawing."""
+
+import numpy as np
+import pytest
+
+from snippets import graph_figure as gf
+from snippets import network as nw
+from snippets.autodiff import Tensor
+from snippets.worked_example import central_difference, loss_from, scalar_chain
+
+
+@pytest.mark.parametrize("w,x,y", [(0.5, 2.0, 0.5), (-1.3, 0.4, 0.9), (2.0, -0.7, -0.2)])
+def test_every_gradient_of_the_chain_matches_finite_differences(w, x, y):
+    nodes = scalar_chain(w, x, y)
+    for name, tensor in nodes.items():
+        by_differences = central_difference(loss_from(name, w, x, y), float(tensor.value))
+        assert float(tensor.grad) == pytest.approx(by_differences, rel=1e-7, abs=1e-9), name
+
+
+def test_the_chain_has_its_closed_form():
+    w, x, y = 0.5, 2.0, 0.5
+    nodes = scalar_chain(w, x, y)
+    a = np.tanh(w * x)
+    assert float(nodes["L"].value) == pytest.approx((a - y) ** 2, rel=1e-15)
+    assert float(nodes["w"].grad) == pytest.approx(2 * (a - y) * (1 - a**2) * x, rel=1e-14)
+    assert float(nodes["y"].grad) == pytest.approx(-2 * (a - y), rel=1e-14)
+
+
+def test_the_drawing_shows_every_value_and_gradient_in_the_pages_colour():
+    nodes = scalar_chain(0.5, 2.0, 0.5)
+    svg = gf.graph_figure(nodes["L"], nodes, alt="the graph of L")
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title>the graph of L</title>" in svg
+    assert "currentColor" in svg and "#010101" not in svg
+    for text in ("z = w × x = 1.0000", "a = tanh(z) = 0.7616", "r = a − y", "∂L/∂w = 0.4395", "∂L/∂y = −0.5232"):
+        assert text in svg, text
+
+
+def test_layout_puts_each_tensor_below_its_parents_and_keeps_neighbours_apart():
+    rng = np.random.default_rng(0)
+    params = [Tensor(p) for p in nw.init_params([2, 3, 1], rng)]
+    L = nw.loss(params, rng.normal(size=(4, 2)), rng.normal(size=(4, 1)))
+    position = gf.layout(L)
+    assert len(position) == len(set(position.values()))
+    for tensor, (_, y) in position.items():
+        assert all(position[p][1] > y for p in tensor.parents)
+    rows = {}
+    for x, y in position.values():
+        rows.setdefault(y, []).append(x)
+    for xs in rows.values():
+        xs.sort()
+        assert all(b - a >= gf.COLUMN - 1e-9 for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_unnamed_tensors_are_labelled_by_their_operation():
+    w = Tensor(2.0)
+    out = (w * 3.0).tanh()
+    labels = gf.node_labels(out, {"w": w})
+    assert sorted(labels.values()) == ["3", "tanh", "w", "×"]
