@@ -10,8 +10,8 @@ from matplotlib.lines import Line2D
 from snippets.autodiff import Tensor, graph
 from snippets.plotting import BLUE, INK, ORANGE, STYLE, _figure, to_svg
 
-ROW, COLUMN = 1.05, 2.2  # distance between layers and between neighbours, in data units
-BOX_W, BOX_H = 1.9, 0.55
+ROW, COLUMN = 1.0, 2.0  # distance between layers and between neighbours, in data units
+BOX_W, BOX_H = 1.7, 0.55
 
 
 def node_labels(output: Tensor, names: dict[str, Tensor]) -> dict[Tensor, str]:
@@ -121,3 +121,13 @@ def _edge(ax, start, end, departure, arrival):
                 "mutation_scale": 11,
             },
         )
+
+
+def describe(output: Tensor, names: dict[str, Tensor], digits: int = 4) -> str:
+    """The figure in words, for a screen reader: every tensor in computing order, its value and gradient."""
+    labels = node_labels(output, names)
+    steps = [
+        f"{formula(t, labels)} = {float(t.value):.{digits}f}, with ∂L/∂{labels[t]} = {float(t.grad):.{digits}f}"
+        for t in graph(output)
+    ]
+    return "Computational graph, from the inputs down to the loss: " + "; ".join(steps) + "."

@@ -39,3 +39,54 @@ def loss_from(name: str, w: float, x: float, y: float):
 def central_difference(f, at: float, h: float = 1e-6) -> float:
     """(f(at + h) - f(at - h)) / 2h."""
     return float((f(at + h) - f(at - h)) / (2 * h))
+
+
+def forward_steps(w: float, x: float, y: float) -> list[tuple[str, str, float]]:
+    """The forward pass by hand, in plain floats: each step as TeX, the numbers it combines, and its result."""
+    z = w * x
+    a = float(np.tanh(z))
+    r = a - y
+    return [
+        ("z = w\\,x", f"{w:g} \\times {_factor(x)}", z),
+        ("a = \\tanh z", f"\\tanh {z:.4f}", a),
+        ("r = a - y", f"{a:.4f} - {y:g}", r),
+        ("L = r^2", f"{_squared(r)}", r * r),
+    ]
+
+
+def backward_steps(w: float, x: float, y: float) -> list[tuple[str, str, float]]:
+    """The backward pass by hand, in plain floats: for each quantity, its name, the chain rule as TeX, dL/d(it).
+
+    A second implementation of what ``scalar_chain`` computes with the Tensor class.
+    """
+    z = w * x
+    a = float(np.tanh(z))
+    r = a - y
+    dL = 1.0
+    dr = dL * 2 * r
+    da = dr * 1.0
+    dy = dr * -1.0
+    dz = da * (1 - a * a)
+    dw, dx = dz * x, dz * w
+
+    def d(v):
+        return f"\\tfrac{{\\partial L}}{{\\partial {v}}}"
+
+    return [
+        ("L", "1", dL),
+        ("r", f"{d('L')} \\cdot 2r = 1 \\times 2 \\times {_factor(r)}", dr),
+        ("a", f"{d('r')} \\cdot 1 = {dr:.4f}", da),
+        ("y", f"{d('r')} \\cdot (-1) = {-dr:.4f}", dy),
+        ("z", f"{d('a')} \\cdot (1 - a^2) = {da:.4f} \\times (1 - {_squared(a)})", dz),
+        ("w", f"{d('z')} \\cdot x = {dz:.4f} \\times {_factor(x)}", dw),
+        ("x", f"{d('z')} \\cdot w = {dz:.4f} \\times {_factor(w)}", dx),
+    ]
+
+
+def _factor(v: float) -> str:
+    """A number to multiply by in TeX, in parentheses when negative."""
+    return f"{v:.4g}" if v >= 0 else f"({v:.4g})"
+
+
+def _squared(v: float) -> str:
+    return f"{v:.4f}^2" if v >= 0 else f"({v:.4f})^2"

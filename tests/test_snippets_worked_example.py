@@ -6,7 +6,7 @@ import pytest
 from snippets import graph_figure as gf
 from snippets import network as nw
 from snippets.autodiff import Tensor
-from snippets.worked_example import central_difference, loss_from, scalar_chain
+from snippets.worked_example import backward_steps, central_difference, forward_steps, loss_from, scalar_chain
 
 
 @pytest.mark.parametrize("w,x,y", [(0.5, 2.0, 0.5), (-1.3, 0.4, 0.9), (2.0, -0.7, -0.2)])
@@ -56,3 +56,22 @@ def test_unnamed_tensors_are_labelled_by_their_operation():
     out = (w * 3.0).tanh()
     labels = gf.node_labels(out, {"w": w})
     assert sorted(labels.values()) == ["3", "tanh", "w", "×"]
+
+
+@pytest.mark.parametrize("w,x,y", [(0.5, 2.0, 0.5), (-1.3, 0.4, 0.9)])
+def test_the_hand_computation_agrees_with_the_tensor_class(w, x, y):
+    nodes = scalar_chain(w, x, y)
+    forward = forward_steps(w, x, y)
+    assert [value for *_, value in forward] == pytest.approx([float(nodes[k].value) for k in "zarL"], rel=1e-15)
+    backward = {name: value for name, _, value in backward_steps(w, x, y)}
+    assert set(backward) == set(nodes)
+    for name, value in backward.items():
+        assert value == pytest.approx(float(nodes[name].grad), rel=1e-14, abs=1e-300), name
+
+
+def test_the_text_alternative_names_every_step_in_computing_order():
+    nodes = scalar_chain(0.5, 2.0, 0.5)
+    text = gf.describe(nodes["L"], nodes)
+    positions = [text.index(f"{step} = ") for step in ("z = w × x", "a = tanh(z)", "r = a − y", "L = r × r")]
+    assert positions == sorted(positions)
+    assert "∂L/∂x = 0.1099" in text and "∂L/∂L = 1.0000" in text
