@@ -30,7 +30,7 @@ def test_built_page_has_its_figures_and_finished_numbers(built_site):
     page = (built_site / PAGE).read_text(encoding="utf-8")
     figures = re.findall(r"<figure>.*?</figure>", page, flags=re.S)
     svg_figures = [f for f in figures if "<svg" in f]
-    assert len(svg_figures) == 3
+    assert len(svg_figures) == 4  # descent, computational graph, timing, training
     for figure in svg_figures:
         assert 'role="img"' in figure and "<title>" in figure and "<figcaption>" in figure
         assert "currentColor" in figure  # text follows the light or dark palette
