@@ -50,6 +50,22 @@ def best_time(fn: Callable[[], object], budget: float = 0.02, repeats: int = 3) 
     return min(times)
 
 
+def best_times(fns: dict[str, Callable[[], object]], rounds: int = 7) -> dict[str, float]:
+    """Shortest time of one call of each function, calling them in turn, one call each per round.
+
+    Interleaving spreads a burst of other work on a shared machine over all of them instead of
+    slowing down one, so their ratios hold better than those of timings taken one after another.
+    """
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(rounds):
+            for name, fn in fns.items():
+                start = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - start)
+    return {name: min(t) for name, t in times.items()}
+
+
 def peak_memory(fn: Callable[[], object]) -> int:
     """Most bytes Python and numpy had allocated at once while ``fn()`` ran, beyond what was allocated before."""
     if tracemalloc.is_tracing():

@@ -38,3 +38,18 @@ def test_best_time_is_a_minimum_over_at_least_the_requested_calls():
     t = costs.best_time(lambda: calls.append(1), budget=0.0, repeats=5)
     assert len(calls) >= 5
     assert 0 <= t < 0.1
+
+
+def test_best_times_calls_each_function_once_per_round_in_turn():
+    order = []
+    fns = {"a": lambda: order.append("a"), "b": lambda: order.append("b")}
+    result = costs.best_times(fns, rounds=3)
+    assert order == ["a", "b"] * 3
+    assert set(result) == {"a", "b"} and all(0 <= t < 0.1 for t in result.values())
+
+
+def test_best_times_ranks_a_slower_function_slower():
+    import time
+
+    result = costs.best_times({"fast": lambda: None, "slow": lambda: time.sleep(0.005)}, rounds=3)
+    assert result["slow"] >= 0.005 > result["fast"]
