@@ -61,17 +61,16 @@ class Tensor:
 
     def __matmul__(self, other):
         other = _tensor(other)
-        if self.value.ndim not in (1, 2) or other.value.ndim not in (1, 2):
-            shapes = f"{self.value.shape} @ {other.value.shape}"
-            raise ValueError(f"Tensor @ takes vectors and matrices, not shapes {shapes}")
+        if max(self.value.ndim, other.value.ndim) > 2:
+            raise ValueError("Tensor @ takes vectors and matrices only")
         out = Tensor(self.value @ other.value, (self, other), "@")
 
         def _backward():
-            # As numpy does, read a vector on the left as a row and a vector on the right as a column.
+            # Like numpy, read a vector as a row on the left, a column on the right.
             A = self.value.reshape(-1, self.value.shape[-1])
             B = other.value.reshape(other.value.shape[0], -1)
             G = out.grad.reshape(A.shape[0], B.shape[1])
-            # d(out) = dA @ B + A @ dB, so a gradient G of out gives G @ B^T for A and A^T @ G for B.
+            # d(out) = dA @ B + A @ dB: G @ B^T for A, A^T @ G for B.
             self.grad += (G @ B.T).reshape(self.value.shape)
             other.grad += (A.T @ G).reshape(other.value.shape)
 
@@ -98,12 +97,12 @@ class Tensor:
         return out
 
     def backward(self):
-        """Set ``.grad`` of every tensor this scalar depends on to d(self)/d(tensor), walking the graph backwards."""
+        """Set each .grad in this scalar's graph to d(self)/d(that tensor)."""
         if self.value.size != 1:
-            raise ValueError(f"backward() starts from a single number (a loss), not shape {self.value.shape}")
+            raise ValueError(f"backward() needs a single number, not shape {self.value.shape}")
         order = graph(self)
         for tensor in order:
-            tensor.grad = np.zeros_like(tensor.value)  # forget an earlier call's sums, so a second call agrees
+            tensor.grad = np.zeros_like(tensor.value)  # so a second call agrees
         self.grad = np.ones_like(self.value)  # d(loss)/d(loss) = 1
         for tensor in reversed(order):
             tensor._backward()

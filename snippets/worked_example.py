@@ -8,7 +8,7 @@ from snippets.autodiff import Tensor
 
 
 def scalar_chain(w: float, x: float, y: float) -> dict[str, Tensor]:
-    """Compute L = (tanh(w x) - y)^2 one operation at a time, then backpropagate; every tensor by its name."""
+    """L = (tanh(w x) - y)^2 step by step, then backpropagated."""
     w, x, y = Tensor(w), Tensor(x), Tensor(y)
     z = w * x
     a = z.tanh()

@@ -151,7 +151,7 @@ def test_matmul_of_vectors_and_matrices_against_finite_differences(left, right):
 
 
 def test_matmul_refuses_more_than_two_axes():
-    with pytest.raises(ValueError, match="vectors and matrices"):
+    with pytest.raises(ValueError, match="vectors and matrices only"):
         ad.Tensor(np.ones((2, 3, 4))) @ ad.Tensor(np.ones((4, 2)))
 
 
