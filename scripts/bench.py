@@ -246,7 +246,7 @@ def run_snippet(fence: Fence, namespace: dict, project: Path) -> str:
         sys.path.insert(0, str(project))
         try:
             printed = snippet_runner.run_snippet(
-                fence.code, filename="<snippet>", first_line=1, namespace=namespace, timeout=BUILD_TIMEOUT, root=project
+                fence.code, filename="<snippet>", first_line=1, namespace=namespace, root=project
             )
         finally:
             sys.path.remove(str(project))
