@@ -7,7 +7,7 @@ on_files          publish KaTeX's stylesheet and fonts
 on_nav            find every page's snippets and start running those the cache lacks, in worker processes
 on_page_markdown  take the page's snippet outputs (in page order)
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX)
-on_post_build     save the caches; report what ran
+on_post_build     save the caches; report what ran; mark the build finished (BLOG_BUILD_DONE)
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
 on_build_error    stop every worker
 on_shutdown       end the workers' parent process
@@ -132,6 +132,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.executor.end_build()
         if self.config.math.enabled:
             self.typesetter.end_build()
+        if os.environ.get("BLOG_BUILD_DONE"):  # scripts/build.py swaps the new site in only if this exists
+            Path(os.environ["BLOG_BUILD_DONE"]).write_text(config.site_dir, encoding="utf-8")
 
     def on_serve(self, server, config, builder):
         if self.config.serve_errors:
