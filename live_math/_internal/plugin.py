@@ -21,7 +21,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from live_math._internal.caching import cache_dir
+from live_math._internal.caching import cache_dir, new_build
 from live_math._internal.checks.front_matter import check_blog_posts
 from live_math._internal.config import LiveMathConfig
 from live_math._internal.execution.executor import Executor, parse_timeout
@@ -84,6 +84,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
     def on_pre_build(self, config):
+        new_build()  # an unusable cache is reported once per build
         if self.config.checks.front_matter:
             check_blog_posts(config)
         if self.executor:

@@ -588,3 +588,21 @@ def test_the_fingerprint_follows_snippets_files_and_package_versions(tmp_path, m
 
     monkeypatch.setattr(execution_cache, "_version", lambda package: "0.0" if package == "numpy" else "1.0")
     assert environment_fingerprint([snippets], PACKAGES) != first
+
+
+@pytest.mark.parametrize("damage", ["a file where the cache folder should be", "folders where cache files should be"])
+def test_a_cache_that_cannot_be_used_is_reported_once_and_the_build_goes_on(tmp_path, damage):
+    site = Site(tmp_path, {"s.md": post("Sessions", SESSION_POST)})
+    if damage.startswith("a file"):
+        site.cache.write_text("not a folder")
+    else:
+        site.build_ok()
+        for entry in [site.cache / "katex.json", *(site.cache / "execution").rglob("*.json")]:
+            entry.unlink(missing_ok=True)
+            entry.mkdir()
+    result = site.build()
+    assert result.returncode == 0, result.stderr[-4000:]  # a strict build: the report is not a warning
+    assert result.stderr.count(f"the build cache at {site.cache} cannot be used") == 1, result.stderr[-4000:]
+    assert "Make that folder writable" in result.stderr
+    assert "Traceback" not in result.stderr and "s.md" not in result.stderr  # not blamed on a post
+    assert "three: y + 1 = 21" in site.page("sessions")
