@@ -238,3 +238,53 @@ def test_a_posts_global_changes_reach_no_other_post_in_either_order(tmp_path, fi
     pristine = f"[1.5, False, None, '{project.root}', False]"
     for who in "ab":
         assert f"{who}: saw {pristine}" in project.page(f"spoiler-{who}"), project.page(f"spoiler-{who}")
+
+
+def set_workers(project: Project, workers: int) -> None:
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("      execution:\n") == 1
+    config.write_text(text.replace("      execution:\n", f"      execution:\n        workers: {workers}\n"))
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_sessions_run_side_by_side_give_the_site_one_worker_gives(tmp_path):
+    # Several pages, each with two sessions and a lone block, one of them slow: whatever order they finish
+    # in, the pages (ids numbered by markdown-exec included) are the same as with one worker.
+    def body(number: int) -> str:
+        slow = "import time\ntime.sleep(0.3)\n" if number == 1 else ""
+        return (
+            fence(f'{slow}x = {number}\nprint(f"### Heading {{x}}")', ' session="a"')
+            + "\n"
+            + fence('print(f"x squared is {x * x}")', ' session="a"')
+            + "\n"
+            + fence(f'print("lone block {number}")', ' source="above"')
+        )
+
+    posts = {f"p{number}.md": post(f"Page {number}", body(number)) for number in range(1, 5)}
+    outputs = {}
+    for workers in (1, 3):
+        project = Project(tmp_path / f"workers-{workers}", posts)
+        set_workers(project, workers)
+        result = project.build(SOURCE_DATE_EPOCH="1700000000")
+        assert result.returncode == 0, result.stderr[-3000:]
+        outputs[workers] = site_files(project.site)
+    assert "x squared is 9" in outputs[1]["2026/11/20/page-3/index.html"].decode()
+    assert outputs[3] == outputs[1]
+
+
+def test_when_several_pages_fail_the_first_in_page_order_is_reported(tmp_path):
+    # The later page fails at once, the earlier one only after a while: the earlier is still the one reported.
+    posts = {
+        "a-early.md": post("Early", fence("import time\ntime.sleep(1)\nraise ValueError('early page')")),
+        "z-late.md": post("Late", fence("raise ValueError('late page')")),
+    }
+    project = Project(tmp_path, posts)
+    set_workers(project, 2)
+    result = project.build()
+    assert result.returncode != 0
+    assert f"{POSTS}/a-early.md:15: snippet raised ValueError: early page" in result.stderr, result.stderr[-3000:]
+    assert "late page" not in result.stderr
