@@ -11,7 +11,18 @@ The parts live in ``live_math/_internal/``: ``execution/`` (where snippets run),
 typeset), ``checks/`` (where posts are checked), ``plugin.py`` (MkDocs events), ``config.py`` (options).
 """
 
-from live_math._internal.config import LiveMathConfig
-from live_math._internal.plugin import LiveMathPlugin
-
 __all__ = ["LiveMathConfig", "LiveMathPlugin"]
+
+
+def __getattr__(name: str):
+    # Imported on first use, so that the snippet workers (live_math._internal.execution.zygote) start
+    # without importing MkDocs.
+    if name == "LiveMathConfig":
+        from live_math._internal.config import LiveMathConfig
+
+        return LiveMathConfig
+    if name == "LiveMathPlugin":
+        from live_math._internal.plugin import LiveMathPlugin
+
+        return LiveMathPlugin
+    raise AttributeError(f"module 'live_math' has no attribute {name!r}")

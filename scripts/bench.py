@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script, this file sees only scripts/
 from live_math._internal.execution import runner as snippet_runner  # noqa: E402
+from live_math._internal.execution import workers as snippet_workers  # noqa: E402
 from live_math._internal.execution.executor import OWN_OPTIONS  # noqa: E402
 from live_math._internal.execution.fences import Fence, find_fences  # noqa: E402
 from scripts.offline_chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
@@ -152,6 +153,16 @@ def build_floor(project: Path) -> Run:
     return run
 
 
+def one_worker(project: Path) -> Path:
+    """Make ``project`` run its sessions one at a time (``workers: 1``), for the side-by-side comparison."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if text.count("      execution:\n") != 1:
+        raise BenchError("mkdocs.yml has no single `execution:` under live-math: update one_worker")
+    config.write_text(text.replace("      execution:\n", "      execution:\n        workers: 1\n"), encoding="utf-8")
+    return project
+
+
 def clear_caches(project: Path) -> None:
     shutil.rmtree(project / ".cache", ignore_errors=True)
 
@@ -246,7 +257,7 @@ def run_snippet(fence: Fence, namespace: dict, project: Path) -> str:
         sys.path.insert(0, str(project))
         try:
             printed = snippet_runner.run_snippet(
-                fence.code, filename="<snippet>", first_line=1, namespace=namespace, timeout=BUILD_TIMEOUT, root=project
+                fence.code, filename="<snippet>", first_line=1, namespace=namespace, root=project
             )
         finally:
             sys.path.remove(str(project))
@@ -312,6 +323,37 @@ def synthetic_site(destination: Path, posts: int) -> Path:
     return project
 
 
+# --- workers -------------------------------------------------------------------------------------
+
+
+def worker_startup(repeats: int, sessions: int = 20) -> dict[str, list[float]]:
+    """Seconds for the workers' parent to start with the preloaded packages, and for one session: fork a
+    worker, run a one-line block in it, end it (what each session pays on top of its own code)."""
+    times: dict[str, list[float]] = {"parent start (numpy, matplotlib)": [], "one session (fork, run, end)": []}
+    block = {"code": "print(1)", "first_line": 1, "workdir": str(ROOT), "width": None, "timeout": 30.0}
+    block |= {"memory": 2**31, "max_output": 2**20}
+    for _ in range(repeats):
+        started = time.perf_counter()
+        zygote = snippet_workers.Zygote(["numpy", "matplotlib"])
+        zygote.wait_ready()
+        times["parent start (numpy, matplotlib)"].append(time.perf_counter() - started)
+        try:
+            for _ in range(sessions):
+                started = time.perf_counter()
+                worker = zygote.fork()
+                worker.start(
+                    {"root": str(ROOT), "path": [], "filename": "<bench>", "source": "print(1)\n"}
+                    | {"module": "snippet_bench", "environment": dict(os.environ)}
+                )
+                if worker.run(block) != "1\n":
+                    raise BenchError("a bench worker did not print 1")
+                worker.close()
+                times["one session (fork, run, end)"].append(time.perf_counter() - started)
+        finally:
+            zygote.close()
+    return times
+
+
 # --- mkdocs serve --------------------------------------------------------------------------------
 
 
@@ -348,9 +390,9 @@ def page_path_containing(site: Path, text: str) -> str:
     raise BenchError(f"no page of {site} contains {text!r}")
 
 
-def edit_to_reload(project: Path, repeats: int) -> dict[str, list[float]]:
+def edit_to_reload(project: Path, repeats: int) -> tuple[dict[str, list[float]], dict[str, set[str]]]:
     """Seconds from saving a post to `mkdocs serve` serving the page with the new text, ``repeats`` times
-    for a prose edit and for a snippet edit, alternating."""
+    for a prose edit and for a snippet edit, alternating; and the blocks each reload ran (run+replayed)."""
     post = edited_post(project)
     edit_post(post, "bench-serve-0", snippet=False)
     build(project)  # warms the caches as a writer's previous session would have, and finds the URL
@@ -362,14 +404,20 @@ def edit_to_reload(project: Path, repeats: int) -> dict[str, list[float]]:
     try:
         wait_for(page, "bench-serve-0", timeout=120)
         times = {"prose": [], "snippet": []}
+        blocks: dict[str, set[str]] = {"prose": set(), "snippet": set()}
+        stats = project / "exec-stats.json"
         for round_ in range(1, repeats + 1):
             for kind in times:
                 label = f"bench-serve-{kind}-{round_}"
                 edit_post(post, label, snippet=kind == "snippet")
                 saved = time.perf_counter()
                 times[kind].append(wait_for(page, label, timeout=120) - saved)
-                time.sleep(1)  # let the server settle before the next save
-        return times
+                time.sleep(1)  # let the server settle before the next save (and write its report)
+                with contextlib.suppress(OSError, ValueError):
+                    counts = json.loads(stats.read_text())
+                    ran, replayed = len(counts["executed"]), len(counts["replayed"])
+                    blocks[kind].add(f"{ran}+{replayed}" if replayed else str(ran))
+        return times, blocks
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -584,10 +632,12 @@ class Figure:
 def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure], dict]:
     """Floor, cold, warm and one-post edit builds of the real site, interleaved round by round."""
     project = copy_project(workspace / "real", keep_posts=True)
+    serial = one_worker(copy_project(workspace / "real-1-worker", keep_posts=True))
     floor = copy_project(workspace / "floor", keep_posts=True)
     make_floor(floor)
     facts = {"posts": len(list((project / POSTS).glob("*.md"))), "snippets": count_snippets(project)}
-    figures = {name: Figure(name) for name in ("floor", "cold", "warm", "prose edit", "snippet edit")}
+    kinds = ("floor", "cold", "cold, 1 worker", "warm", "prose edit", "snippet edit")
+    figures = {name: Figure(name) for name in kinds}
     build_floor(floor)  # one untimed build each, so that first-use disk effects land in no figure
     build(project)
     facts["site"] = shutil.copytree(project / "site", workspace / "unedited-site")  # for the page weight
@@ -596,6 +646,8 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
         figures["floor"].runs.append(build_floor(floor))
         clear_caches(project)
         figures["cold"].runs.append(build(project))
+        clear_caches(serial)
+        figures["cold, 1 worker"].runs.append(build(serial))
         figures["warm"].runs.append(build(project))
         facts["prose edit"] = edit_post(post, f"bench-prose-{round_}", snippet=False)
         figures["prose edit"].runs.append(build(project))
@@ -607,17 +659,21 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
 
 def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int, dict[str, Figure]]:
     """Floor, cold and warm builds of synthetic sites, the rounds interleaved."""
-    projects, floors = {}, {}
+    projects, serials, floors = {}, {}, {}
     for size in sizes:
         projects[size] = synthetic_site(workspace / f"synthetic-{size}", size)
+        serials[size] = one_worker(synthetic_site(workspace / f"synthetic-{size}-1-worker", size))
         floors[size] = synthetic_site(workspace / f"synthetic-{size}-floor", size)
         make_floor(floors[size])
-    figures = {size: {kind: Figure(f"{size} posts {kind}") for kind in ("floor", "cold", "warm")} for size in sizes}
+    kinds = ("floor", "cold", "cold, 1 worker", "warm")
+    figures = {size: {kind: Figure(f"{size} posts {kind}") for kind in kinds} for size in sizes}
     for _ in range(repeats):
         for size, project in projects.items():
             figures[size]["floor"].runs.append(build_floor(floors[size]))
             clear_caches(project)
             figures[size]["cold"].runs.append(build(project))
+            clear_caches(serials[size])
+            figures[size]["cold, 1 worker"].runs.append(build(serials[size]))
             figures[size]["warm"].runs.append(build(project))
     return figures
 
@@ -670,13 +726,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synthetic sites {sizes}: {scaling_repeats} rounds of cold/warm builds …", flush=True)
         scaling = measure_scaling(workspace, sizes, scaling_repeats)
         print(f"mkdocs serve: {repeats} edits …", flush=True)
-        reloads = edit_to_reload(copy_project(workspace / "serve", keep_posts=True), repeats)
+        reloads, reload_blocks = edit_to_reload(copy_project(workspace / "serve", keep_posts=True), repeats)
+        print(f"worker start-up: {repeats} rounds …", flush=True)
+        startup = worker_startup(repeats)
         chromium, _ = find_chromium()
         print(f"post page in Chromium ({chromium or 'not installed: skipped'}) …", flush=True)
         weight = page_weight(facts["site"], facts["post_path"], chromium) if chromium else None
         print("page with a slider figure …", flush=True)
         slider = slider_weight(workspace)
-        report(real, facts, scaling, reloads, weight, slider)
+        report(real, facts, scaling, (reloads, reload_blocks), weight, slider)
+        report_workers(startup)
         if args.profile:
             profile_build(workspace / "real", "warm build of the real site")
             largest = workspace / f"synthetic-{max(sizes)}"
@@ -692,7 +751,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(real, facts, scaling, reloads, weight: PageWeight | None, slider: SliderWeight) -> None:
+def report(real, facts, scaling, serve, weight: PageWeight | None, slider: SliderWeight) -> None:
+    reloads, reload_blocks = serve
     floor = real["floor"].median
     print(f"\nReal site: {facts['posts']} post(s), {facts['snippets']} snippet(s).\n")
     print("Wall-clock median and min–max; CPU (user+sys) median, which other work on the machine hardly moves.\n")
@@ -702,6 +762,7 @@ def report(real, facts, scaling, reloads, weight: PageWeight | None, slider: Sli
     descriptions = {
         "floor": "floor (MkDocs + Material alone)",
         "cold": "cold (empty caches)",
+        "cold, 1 worker": "cold, sessions one at a time (workers: 1)",
         "warm": "warm (nothing changed)",
         "prose edit": "one post's prose + a formula edited",
         "snippet edit": "one post's last snippet edited",
@@ -718,7 +779,8 @@ def report(real, facts, scaling, reloads, weight: PageWeight | None, slider: Sli
             print(row(f"synthetic {size} posts, {kind}", figure.seconds, "s", figures["floor"].median, extra))
     for kind, times in reloads.items():
         # A reload is not a build: no ratio to the floor, which would suggest a comparison that isn't one.
-        print(row(f"mkdocs serve: save to reload, {kind}", times, "s", None, " | | | |"))
+        ran = "/".join(sorted(reload_blocks[kind])) or "n/a"
+        print(row(f"mkdocs serve: save to reload, {kind}", times, "s", None, f" | | {ran:>12} | |"))
 
     page_targets = report_page(weight, facts["post_path"])
     page_targets += report_slider(slider)
@@ -746,6 +808,15 @@ def report(real, facts, scaling, reloads, weight: PageWeight | None, slider: Sli
         targets.append((f"edit-to-reload, {kind} edit, ≤ 1.5 s (is {median:.2f} s)", median <= 1.5))
     for text, ok in targets + page_targets:
         print(f"- {verdict(ok):<7} {text}")
+
+
+def report_workers(startup: dict[str, list[float]]) -> None:
+    print("\nWorkers (scripts/bench.py worker_startup):\n")
+    for name, times in startup.items():
+        print(
+            f"- {name}: median {statistics.median(times) * 1000:.0f} ms, {min(times) * 1000:.0f}–"
+            f"{max(times) * 1000:.0f} ms over {len(times)}"
+        )
 
 
 def report_page(weight: PageWeight | None, path: str) -> list[tuple[str, bool | None]]:

@@ -6,6 +6,10 @@
 ``mkdocs build`` empties ``site/`` before it renders, so a post that fails halfway would leave a broken or
 empty site behind. Here MkDocs writes into a new directory beside ``site/``; on success the two are
 swapped by renames, and on failure the new directory is deleted and ``site/`` is left exactly as it was.
+
+Success is a build that exited with status 0 *and* reached its end: the live-math plugin writes the file
+named by ``BLOG_BUILD_DONE`` in its last step (``on_post_build``), so a process that ends early with status 0
+cannot pass for a finished build. Staging directories of a build that was killed are removed by the next.
 ``--no-cache`` (``make build NO_CACHE=1``) sets ``BLOG_NO_CACHE=1``, so every snippet runs again.
 """
 
@@ -35,22 +39,46 @@ def replace_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def remove_abandoned(site_dir: Path) -> None:
+    """Delete the staging and old directories that builds killed before their end left beside ``site_dir``
+    (their names carry the builder's process id; a live builder's are left alone)."""
+    for kind in ("new", "old"):
+        for leftover in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
+            pid = leftover.name.removeprefix(f".{site_dir.name}-{kind}-").split("-")[0]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def build(config_file: Path, site_dir: Path, env: dict[str, str]) -> int:
     """Build into a staging directory beside ``site_dir`` and swap it in if the build succeeded."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(site_dir)
     # Beside site/ (same file system) so the swap is a rename, never a copy.
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-{os.getpid()}-", dir=site_dir.parent))
+    done = staging.with_name(staging.name + ".done")  # beside the staging directory: never published
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
-        code = mkdocs_build(config_file, staging, env)
-        if code != 0:
-            print(f"Build failed: {site_dir} was left as it was.", file=sys.stderr)
-            return code
+        code = mkdocs_build(config_file, staging, {**env, "BLOG_BUILD_DONE": str(done)})
+        if code != 0 or not done.is_file():
+            reason = "" if code != 0 else " (it exited with status 0 before its end)"
+            print(f"Build failed{reason}: {site_dir} was left as it was.", file=sys.stderr)
+            return code or 1
         replace_dir(staging, site_dir)
         print(f"Built {site_dir}")
         return 0
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        done.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,3 +64,33 @@ def test_no_cache_reaches_the_build_as_blog_no_cache(tmp_path, monkeypatch):
     assert build_script.main(args) == 1
     assert "BLOG_NO_CACHE" not in seen["env"]
     assert not (tmp_path / "site").exists()
+
+
+def test_exit_status_0_without_the_finished_marker_is_a_failed_build(tmp_path, monkeypatch):
+    # What a process that ends itself early with status 0 looks like to the wrapper: no marker written.
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last good site")
+    seen = {}
+
+    def ends_early(config_file, site_dir, env):
+        seen["marker"] = env["BLOG_BUILD_DONE"]
+        return 0
+
+    monkeypatch.setattr(build_script, "mkdocs_build", ends_early)
+    assert build_script.main(["-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]) == 1
+    assert (site / "index.html").read_text() == "the last good site"
+    assert not seen["marker"].startswith(str(site))  # the marker is never inside the site that is published
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_staging_left_by_a_killed_build_is_removed_by_the_next(tmp_path, monkeypatch):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f".site-new-{dead.stdout.strip()}-abc123"
+    (abandoned / "assets").mkdir(parents=True)
+    in_use = tmp_path / f".site-new-{os.getpid()}-def456"  # a build still running (this process) keeps its own
+    in_use.mkdir()
+    monkeypatch.setattr(build_script, "mkdocs_build", lambda config_file, site_dir, env: 1)
+    assert build_script.main(["-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site")]) == 1
+    assert not abandoned.exists()
+    assert in_use.exists()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.live_math")
+_unusable: set[Path] = set()  # cache folders already reported in this build
+_reporting = threading.Lock()
 
 
 def cache_dir(project: Path, option: str) -> Path:
@@ -37,3 +43,33 @@ def write_atomically_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def store(path: Path, data: str | bytes, folder: Path) -> bool:
+    """``write_atomically`` (``write_atomically_bytes`` for bytes); if the cache ``folder`` cannot take it
+    (read-only, a file where a folder should be, or the reverse), say so once per build and return False:
+    the build goes on without caching."""
+    try:
+        if isinstance(data, bytes):
+            write_atomically_bytes(path, data)
+        else:
+            write_atomically(path, data)
+        return True
+    except OSError as error:
+        with _reporting:
+            if folder not in _unusable:
+                _unusable.add(folder)
+                # INFO, not WARNING: strict builds turn warnings into failures, and a cache that cannot be
+                # written costs time, never correctness; the message says what is wrong and how to fix it.
+                log.info(
+                    f"live-math: the build cache at {folder} cannot be used ({type(error).__name__}: {error});"
+                    " building without it. Make that folder writable, delete what is in its way,"
+                    " or point cache_dir (or BLOG_CACHE_DIR) at a folder of its own."
+                )
+        return False
+
+
+def new_build() -> None:
+    """Report an unusable cache again in the next build (`mkdocs serve` rebuilds in one process)."""
+    with _reporting:
+        _unusable.clear()

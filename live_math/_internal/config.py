@@ -11,6 +11,8 @@ import math
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from live_math._internal.execution.limits import parse_size
+
 
 class PositiveNumber(c.Type):
     """A number greater than zero (seconds, bytes): ``0``, a negative or ``.inf`` is refused."""
@@ -25,6 +27,32 @@ class PositiveNumber(c.Type):
         return value
 
 
+class PositiveInteger(c.Type):
+    """A whole number greater than zero."""
+
+    def __init__(self, **kwargs):
+        super().__init__(int, **kwargs)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if isinstance(value, bool) or value < 1:
+            raise base.ValidationError(f"expected a whole number greater than 0, got {value!r}")
+        return value
+
+
+class Size(c.Type):
+    """A size in bytes, written ``2 GiB``, ``512 MiB`` or as a number of bytes."""
+
+    def __init__(self, default: str, **kwargs):
+        super().__init__((str, int), default=default, **kwargs)
+
+    def run_validation(self, value):
+        size = parse_size(super().run_validation(value))
+        if size is None:
+            raise base.ValidationError(f"expected a size such as '512 MiB' or '2 GiB', got {value!r}")
+        return size
+
+
 class ExecutionConfig(base.Config):
     """Where and how the posts' ``python exec="on"`` fences run."""
 
@@ -37,6 +65,16 @@ class ExecutionConfig(base.Config):
     imported afresh by every build, so ``mkdocs serve`` sees an edit."""
     cache_packages = c.ListOfItems(c.Type(str), default=["markdown-exec", "numpy", "matplotlib"])
     """Distributions whose versions key the execution cache: those whose output a post shows."""
+    memory = Size("2 GiB")
+    """Memory (address space) a snippet may use beyond what its worker starts with; a fence overrides it with
+    ``memory="…"``. Past it, an allocation fails with MemoryError."""
+    max_output = Size("1 MiB")
+    """Bytes a block may print; a fence overrides it with ``max_output="…"``."""
+    workers = c.Optional(PositiveInteger())
+    """Sessions run at once, each in its own process; default: the number of CPUs."""
+    preload = c.ListOfItems(c.Type(str), default=["numpy", "matplotlib"])
+    """Modules the workers' parent process imports once, so that no session pays for importing them. Never
+    the site's helper modules, which every worker imports afresh. A module that is not installed is skipped."""
 
 
 class MathConfig(base.Config):

@@ -4,10 +4,13 @@ on_startup        (present so that `mkdocs serve` keeps one instance, and one Ka
 on_config         date the build by the last commit (before other plugins read the date)
 on_pre_build      check the posts; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
-on_page_markdown  run the page's snippets
+on_nav            find every page's snippets and start running those the cache lacks, in worker processes
+on_page_markdown  take the page's snippet outputs (in page order)
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX)
-on_post_build     save the caches; report what ran
+on_post_build     save the caches; report what ran; mark the build finished (BLOG_BUILD_DONE)
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
+on_build_error    stop every worker
+on_shutdown       end the workers' parent process
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from live_math._internal.caching import cache_dir
+from live_math._internal.caching import cache_dir, new_build
 from live_math._internal.checks.front_matter import check_blog_posts
 from live_math._internal.config import LiveMathConfig
 from live_math._internal.execution.executor import Executor, parse_timeout
+from live_math._internal.execution.sessions import Limits
+from live_math._internal.execution.workers import Zygotes
 from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
@@ -39,6 +44,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.executor: Executor | None = None
         self.notebooks: NotebookMaker | None = None
         self.typesetter = Typesetter()
+        self.zygotes = Zygotes()  # the workers' warm parent, kept across `mkdocs serve` rebuilds
 
     def on_startup(self, *, command, dirty):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
@@ -56,7 +62,14 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             if os.environ.get("BLOG_SNIPPET_TIMEOUT"):
                 timeout = parse_timeout(os.environ["BLOG_SNIPPET_TIMEOUT"], "BLOG_SNIPPET_TIMEOUT")
             helpers = [self.project / folder for folder in execution.helpers]
-            self.executor = Executor(timeout, helpers, list(execution.cache_packages))
+            self.executor = Executor(
+                Limits(timeout, execution.memory, execution.max_output),
+                helpers,
+                list(execution.cache_packages),
+                workers=execution.workers or os.cpu_count() or 1,
+                preload=list(execution.preload),
+                zygotes=self.zygotes,
+            )
             if self.config.notebook.enabled:
                 self.notebooks = NotebookMaker(
                     self.project, self.executor, config.site_url or "", self.cache_dir / "notebooks"
@@ -71,6 +84,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
     def on_pre_build(self, config):
+        new_build()  # an unusable cache is reported once per build
         if self.config.checks.front_matter:
             check_blog_posts(config)
         if self.executor:
@@ -88,6 +102,12 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if self.config.math.enabled:
             self.typesetter.add_assets(files, config)
         return files
+
+    @event_priority(-100)  # after other plugins have settled the files (drafts left out)
+    def on_nav(self, nav, config, files):
+        if self.executor:
+            self.executor.plan_site(files.documentation_pages())
+        return nav
 
     def on_page_markdown(self, markdown, page, config, files):
         if self.config.math.enabled:
@@ -113,8 +133,17 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.executor.end_build()
         if self.config.math.enabled:
             self.typesetter.end_build()
+        if os.environ.get("BLOG_BUILD_DONE"):  # scripts/build.py swaps the new site in only if this exists
+            Path(os.environ["BLOG_BUILD_DONE"]).write_text(config.site_dir, encoding="utf-8")
 
     def on_serve(self, server, config, builder):
         if self.config.serve_errors:
             show_build_errors(server, config.site_name)
         return server
+
+    def on_build_error(self, error):
+        if self.executor:
+            self.executor.abort()
+
+    def on_shutdown(self):
+        self.zygotes.close()

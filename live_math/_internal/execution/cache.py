@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from live_math._internal.caching import write_atomically
+from live_math._internal.caching import store
 
 # Raise when what is stored, or how snippets are run, changes meaning: older entries then stop matching.
 FORMAT = 1
@@ -80,6 +80,7 @@ class ExecutionCache:
 
     def __init__(self, directory: Path):
         self.directory = directory
+        self.writable = True  # until a write fails: then this build stops trying
 
     def get(self, key: str) -> Entry | None:
         """The entry stored under ``key``, or None if there is none or it is unreadable or malformed."""
@@ -99,7 +100,8 @@ class ExecutionCache:
         stored = {"key": key, "location": location, "output": entry.output}
         if entry.html is not None:
             stored |= {"rendering": entry.rendering, "html": entry.html, "conversions": entry.conversions}
-        write_atomically(self._path(key), json.dumps(stored, ensure_ascii=False))
+        if self.writable:
+            self.writable = store(self._path(key), json.dumps(stored, ensure_ascii=False), self.directory.parent)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"

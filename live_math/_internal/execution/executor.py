@@ -1,14 +1,17 @@
-"""Run the posts' Python snippets once per build, privately per page, from a cache when possible, and
-stop the build with ``file:line: what went wrong`` when one fails.
+"""Run the posts' Python snippets in worker processes, privately per session, from a cache when possible,
+and stop the build with ``file:line: what went wrong`` when one fails.
 
-markdown-exec renders ```` ```python exec="on" ```` fences. Left to itself, an exception in one is only a
-warning that does not name the page, an endless loop hangs the build, a session is shared by every page,
-and each post's snippets run again for every blog listing that shows the post. :class:`Executor` keeps
-markdown-exec's rendering and takes over the running:
+markdown-exec renders ```` ```python exec="on" ```` fences. Left to itself, it runs them inside MkDocs: an
+exception in one is only a warning that does not name the page, an endless loop hangs the build, a session
+is shared by every page, and each post's snippets run again for every blog listing that shows the post.
+:class:`Executor` keeps markdown-exec's rendering and takes over the running:
 
-- :meth:`Executor.run_page` (``on_page_markdown``) finds the page's executable fences (``fences.py``), runs
-  them in document order (``runner.py``) or takes their output from the cache (``cache.py``), and tags each
-  fence with its place, e.g. ``exec_location="docs/blog/posts/x.md:12"``.
+- :meth:`Executor.plan_site` (``on_nav``, before any page is converted) finds every page's executable
+  fences (``fences.py``), looks each block up in the cache (``cache.py``) and hands the sessions that
+  missed to a pool of at most ``workers`` threads, each driving one worker process (``sessions.py``,
+  ``workers.py``; the snippet's code runs there through ``runner.py``).
+- :meth:`Executor.run_page` (``on_page_markdown``) takes each fence's output in page order, raising for
+  the first that failed, and tags each fence with its place, e.g. ``exec_location="docs/blog/posts/x.md:12"``.
 - The formatter it puts in place of markdown-exec's looks that place up and renders the stored output with
   markdown-exec's ``base_format``, or takes the HTML made by an earlier build from the cache entry when
   nothing that shapes it changed. The blog's listing pages, which convert each post again, get the same HTML.
@@ -16,6 +19,8 @@ markdown-exec's rendering and takes over the running:
 Fence options added here (besides markdown-exec's own):
     timeout="5"     seconds this block may run; the site's default is the plugin's ``execution.timeout``,
                     overridden by the environment variable BLOG_SNIPPET_TIMEOUT.
+    memory="4 GiB"  memory this block may use beyond what its worker starts with (``execution.memory``).
+    max_output="4 MiB"  bytes this block may print (``execution.max_output``).
     silent="true"   the block prints nothing on purpose (a setup block). Without it, a block that shows
                     neither its source nor any output fails the build: nothing would appear on the page.
     measured="true" the output holds measurements of this machine (timings), which no two builds repeat.
@@ -35,15 +40,14 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import re
-import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
-from markdown_exec import MarkdownConverter, base_format, console_width, validator, working_directory
+from markdown_exec import MarkdownConverter, base_format, validator
 from markdown_exec import formatter as markdown_exec_formatter
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
@@ -51,18 +55,19 @@ from pymdownx.superfences import SuperFencesException
 from live_math._internal.execution.cache import (
     Entry,
     ExecutionCache,
-    block_key,
     environment_fingerprint,
     markdown_fingerprint,
     rendering_key,
 )
-from live_math._internal.execution.fences import LANGUAGES, Fence, find_fences, tag_fences
-from live_math._internal.execution.runner import SnippetFailure, import_path, run_snippet, show_source
+from live_math._internal.execution.fences import LANGUAGES, tag_fences
+from live_math._internal.execution.limits import format_size, parse_seconds
+from live_math._internal.execution.runner import show_source
+from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, plan_page
+from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
 
 log = logging.getLogger("mkdocs.plugins.execution")
 
 TAG = "exec_location"
-OWN_OPTIONS = (TAG, "timeout", "silent", "measured")
 HEADING = re.compile(r"<h[1-6][\s>]")
 NUMBERED_ID = re.compile(r'id="exec-\d+--')  # markdown-exec numbers ids by its count of conversions so far
 
@@ -76,24 +81,17 @@ class SnippetError(PluginError, SuperFencesException):
 
 
 @dataclass
-class Session:
-    """A page's named session (or a lone block): its namespace and the blocks that built its state."""
-
-    namespace: dict
-    history: list[str] = field(default_factory=list)  # options and code of each block so far
-    pending: list[tuple[Fence, str]] = field(default_factory=list)  # taken from the cache, not run here yet
-
-
-@dataclass
 class Build:
     """What one build knows about execution; made afresh by every build, `mkdocs serve` rebuilds included."""
 
     root: Path
-    timeout: float
     cache: ExecutionCache
     read_cache: bool
     fingerprint: str
     markdown: str  # markdown_fingerprint of the site's extensions
+    runs: Runs
+    pool: ThreadPoolExecutor | None = None
+    plans: dict[tuple, Plan] = field(default_factory=dict)  # planned before the pages, by Plan.identity
     page: str = ""
     outputs: dict[str, tuple[str, str, Entry]] = field(default_factory=dict)  # location -> (code, key, entry)
     html: dict[str, str] = field(default_factory=dict)  # location -> HTML, for the listings that show it again
@@ -105,17 +103,32 @@ class Build:
 
 
 class Executor:
-    """Runs a site's snippets; one lives as long as the plugin, and each build starts afresh with :meth:`start_build`.
+    """Runs a site's snippets in worker processes; one lives as long as the plugin's configuration, and each
+    build starts afresh with :meth:`start_build`.
 
-    ``timeout`` is the default seconds per snippet; ``helpers`` the folders of helper modules snippets import
+    ``limits`` are the site's defaults per block; ``helpers`` the folders of helper modules snippets import
     (their parents are the snippets' import path; their files key the cache); ``cache_packages`` the
-    distributions whose versions key the cache.
+    distributions whose versions key the cache; ``workers`` how many sessions run at once; ``preload`` the
+    modules the workers' warm parent imports; ``zygotes`` keeps that parent across `mkdocs serve` rebuilds.
     """
 
-    def __init__(self, timeout: float, helpers: list[Path], cache_packages: list[str]):
-        self.timeout = timeout
+    def __init__(
+        self,
+        limits: Limits,
+        helpers: list[Path],
+        cache_packages: list[str],
+        *,
+        workers: int,
+        preload: list[str],
+        zygotes: Zygotes,
+    ):
+        self.limits = limits
         self.helpers = helpers
         self.cache_packages = cache_packages
+        self.workers = workers
+        self.preload = preload
+        self.zygotes = zygotes
+        self.starting = threading.Lock()
         self.build: Build | None = None
 
     def install(self, mdx_configs: dict) -> None:
@@ -126,49 +139,81 @@ class Executor:
                 fence["validator"], fence["format"] = validate, self.render
 
     def start_build(self, root: Path, cache_dir: Path, read_cache: bool, markdown_extensions, mdx_configs) -> None:
-        """Start a build with no sessions and no outputs; forget helper modules so an edit takes effect."""
-        _forget_modules_under(self.helpers)
+        """Start a build with no sessions and no outputs."""
+        cache = ExecutionCache(cache_dir)
         self.build = Build(
             root=root,
-            timeout=self.timeout,
-            cache=ExecutionCache(cache_dir),
+            cache=cache,
             read_cache=read_cache,
             fingerprint=environment_fingerprint(self.helpers, self.cache_packages),
             markdown=markdown_fingerprint(markdown_extensions, mdx_configs),
+            runs=Runs(self._zygote, root, self.helpers, cache),
         )
 
+    def plan_site(self, pages) -> None:
+        """Before any page is converted, find every page's sessions and start running those the cache lacks,
+        ``workers`` at a time, in page order. ``pages`` are MkDocs File objects, in build order."""
+        for file in pages:
+            try:
+                source = file.content_string
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports it when it reads the page
+            markdown = _without_front_matter(source)
+            path = self._path(file)
+            _, plans = self._plans(markdown, source, path)
+            for plan in plans:
+                if plan.last_miss >= 0:
+                    self._submit(plan)
+
     def run_page(self, markdown: str, page) -> str:
-        """Run (or fetch) every executable fence of the page in order, and tag each fence with its place."""
+        """Take every executable fence's output (from the cache or the page's runs) in page order, and tag
+        each fence with its place; raise SnippetError for the first that failed."""
         build = self.build
         source = page.file.content_string
-        fences = find_fences(markdown, source, OWN_OPTIONS)
+        path = self._path(page.file)
+        fences, plans = self._plans(markdown, source, path)
         if not fences:
             return markdown
-        path = Path(os.path.relpath(page.file.abs_src_path, build.root)).as_posix()
         build.page = path
         show_source(path, source)
-        sessions: dict[str, Session] = {}
-        modules: list[str] = []
+        where = {}
+        for plan in plans:
+            planned = build.plans.get(plan.identity)
+            if planned is not None:  # the same session was planned before the page (it usually is)
+                plan.future = planned.future
+                for block, earlier in zip(plan.blocks, planned.blocks, strict=True):
+                    block.entry = earlier.entry
+            elif plan.last_miss >= 0:
+                self._submit(plan)
+            for index, block in enumerate(plan.blocks):
+                where[block.fence.index] = (plan, index)
         tags = {}
-        try:
-            with import_path([str(folder.parent) for folder in self.helpers]):
-                for fence in fences:
-                    location = f"{path}:{fence.line}"
-                    name = fence.options["session"]
-                    if name not in sessions:
-                        session = Session(_module_namespace(path, name or str(fence.line), modules))
-                        if name:
-                            sessions[name] = session
-                    else:
-                        session = sessions[name]
-                    build.outputs[location] = (fence.code, *_output(build, fence, location, session))
-                    if _truthy(fence.inputs.get("measured")):
-                        build.measured.add(location)
-                    tags[fence.index] = f'{TAG}="{location}"'
-        finally:
-            # The page's sessions end with the page: nothing of them is left for another page or build.
-            for module in modules:
-                sys.modules.pop(module, None)
+        for fence in fences:
+            plan, index = where[fence.index]
+            block = plan.blocks[index]
+            location = block.location
+            if block.problem is not None:
+                raise SnippetError(_failure_message(location, block.problem, self.limits))
+            results = plan.future.result() if plan.future is not None and index <= plan.last_miss else {}
+            outcome = results.get(index)
+            if isinstance(outcome, Failure):
+                if outcome.kind == "setup":
+                    raise PluginError(f"live-math: {outcome.headline}")
+                raise SnippetError(_failure_message(location, outcome, _block_limits(block, self.limits)))
+            if block.entry is not None:
+                entry = block.entry
+                build.cached.append(location)
+                if outcome is not None:
+                    build.replayed.append(location)
+            elif outcome is None:
+                raise SnippetError(f"{location}: this snippet was not run, because the build was stopped")
+            else:
+                entry = Entry(outcome)
+                build.executed.append(location)
+            build.outputs[location] = (fence.code, block.key, entry)
+            if _truthy(fence.inputs.get("measured")):
+                build.measured.add(location)
+            tags[fence.index] = f'{TAG}="{location}"'
         return tag_fences(markdown, tags)
 
     def shown_output(self, location: str) -> tuple[str, bool] | None:
@@ -181,6 +226,7 @@ class Executor:
     def end_build(self) -> None:
         """Report how many snippets ran and how many came from the cache."""
         build = self.build
+        self._stop_runs()
         replayed = f", {len(build.replayed)} re-run to restore their session" if build.replayed else ""
         log.info(f"execution: {len(build.executed)} snippets run, {len(build.cached)} from cache{replayed}")
         stats = os.environ.get("BLOG_EXEC_STATS")
@@ -192,6 +238,51 @@ class Executor:
                 "rendered": build.rendered,
             }
             Path(stats).write_text(json.dumps(counts, indent=1) + "\n", encoding="utf-8")
+
+    def abort(self) -> None:
+        """The build failed: kill every worker still running, and run nothing more."""
+        if self.build is not None:
+            self.build.runs.stop()
+            self._stop_runs()
+
+    def _stop_runs(self) -> None:
+        if self.build.pool is not None:
+            self.build.pool.shutdown(wait=True, cancel_futures=True)
+            self.build.pool = None
+
+    def _plans(self, markdown: str, source: str, path: str):
+        build = self.build
+        cache = build.cache if build.read_cache else None
+        return plan_page(
+            markdown, source, path, root=build.root, fingerprint=build.fingerprint, cache=cache, limits=self.limits
+        )
+
+    def _submit(self, plan: Plan) -> None:
+        build = self.build
+        if build.pool is None:
+            build.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="live-math session")
+        show_source(plan.path, plan.source)  # for the traceback of a snippet stopped at its time limit
+        plan.future = build.pool.submit(build.runs.run, plan)
+        build.plans[plan.identity] = plan
+
+    def _zygote(self) -> Zygote:
+        """The workers' warm parent, started by the first run that needs it (a warm build starts none)."""
+        with self.starting:
+            zygote = self.zygotes.get(self.preload)
+            ready = zygote.wait_ready()
+            if ready["failed"]:
+                raise WorkerError(
+                    "execution.preload: importing "
+                    + "; ".join(ready["failed"])
+                    + " failed in the workers' parent process; fix the package or remove it from the list"
+                )
+            if ready["missing"] and not getattr(zygote, "reported", False):
+                zygote.reported = True
+                log.info(f"execution.preload: {', '.join(ready['missing'])} not installed; workers start without")
+            return zygote
+
+    def _path(self, file) -> str:
+        return Path(os.path.relpath(file.abs_src_path, self.build.root)).as_posix()
 
     def render(self, src, language, class_name, options, md, **kwargs):
         """Render the output stored for this fence with markdown-exec's own renderer, or take the HTML an
@@ -234,7 +325,7 @@ class Executor:
 
 def parse_timeout(text, origin: str) -> float:
     """``text`` as a positive number of seconds, or a PluginError naming ``origin``."""
-    seconds = _seconds(text)
+    seconds = parse_seconds(text)
     if seconds is None:
         raise PluginError(f"{origin}: {text!r} is not a positive number of seconds")
     return seconds
@@ -257,104 +348,57 @@ def _reusable(html: str) -> bool:
     return not HEADING.search(html) and not NUMBERED_ID.search(html)
 
 
-def _output(build: Build, fence: Fence, location: str, session: Session) -> tuple[str, Entry]:
-    """The fence's cache key and what it prints: from the cache if its key is there, else by running it."""
-    key = block_key(build.fingerprint, session.history, f"{fence.info}\n{fence.code}")
-    session.history.append(f"{fence.info}\n{fence.code}")
-    entry = build.cache.get(key) if build.read_cache else None
-    if entry is not None:
-        build.cached.append(location)
-        session.pending.append((fence, location))
-        return key, entry
-    # The blocks before this one were served from the cache, so the session lacks their state: run them.
-    for earlier, earlier_location in session.pending:
-        _run(build, earlier, earlier_location, session)
-        build.replayed.append(earlier_location)
-    session.pending.clear()
-    entry = Entry(_run(build, fence, location, session))
-    build.cache.put(key, entry, location)
-    build.executed.append(location)
-    return key, entry
-
-
-def _run(build: Build, fence: Fence, location: str, session: Session) -> str:
-    """Run the fence's code in its session; raise SnippetError naming ``location`` if that fails."""
-    path = location.rsplit(":", 1)[0]
-    workdir = build.root / fence.options["workdir"] if fence.options.get("workdir") else build.root
-    timeout = _fence_timeout(build, fence, location)
-    try:
-        with working_directory(str(workdir)), console_width(fence.options.get("width") or None):
-            output = run_snippet(
-                fence.code,
-                filename=path,
-                first_line=fence.line + 1,
-                namespace=session.namespace,
-                timeout=timeout,
-                root=build.root,
-            )
-    except SnippetFailure as failure:
-        raise SnippetError(_failure_message(location, failure)) from None
-    if not output.strip() and not fence.options["source"] and not _truthy(fence.inputs.get("silent")):
-        raise SnippetError(
-            f"{location}: snippet printed nothing, so this block would show nothing on the page.\n"
-            "  print() what the reader should see in the block itself (print() inside an imported module goes to"
-            " the terminal: have helpers return strings),\n"
-            '  or show the code with source="above", or mark a setup block that shows nothing with silent="true".'
-        )
-    return output
-
-
-def _failure_message(location: str, failure: SnippetFailure) -> str:
+def _failure_message(location: str, failure: Failure, limits: Limits) -> str:
+    """``file:line: what happened``, the snippet's traceback, and what to do about it."""
     lines = [f"{location}: {failure.headline}", *failure.details]
-    if isinstance(failure.error, ModuleNotFoundError):
+    limit_options = "on its fence, or for every snippet under execution: of the live-math plugin in mkdocs.yml"
+    if failure.module:
         lines.append(
-            f"  No module named {failure.error.name!r} can be imported: a package must be added to pyproject.toml"
+            f"  No module named {failure.module!r} can be imported: a package must be added to pyproject.toml"
             " and requirements.lock (then `make setup`); a helper of the blog belongs in snippets/."
         )
-    elif failure.headline.startswith("snippet timed out"):
+    elif failure.kind == "timeout":
         lines.append(
             '  Give this block more time with timeout="SECONDS" on its fence; the default for every snippet is'
             " execution.timeout of the live-math plugin in mkdocs.yml (or BLOG_SNIPPET_TIMEOUT)."
         )
+    elif failure.error == "MemoryError" or failure.signal == "SIGKILL":
+        cause = "It may have run out of memory: " if failure.signal == "SIGKILL" else ""
+        lines.append(
+            f"  {cause}a snippet may use {format_size(limits.memory)} beyond what its worker starts with. Use less,"
+            f' or set memory="4 GiB" {limit_options} (memory:).'
+        )
+    elif failure.kind == "died":
+        lines.append(
+            "  The process running the snippet ended without finishing it: os._exit(), os.abort() or a crash in"
+            " compiled code does that. Let the block end normally (raise an exception to fail the build)."
+        )
+    elif failure.kind == "output":
+        lines.append(
+            f"  A block may print {format_size(limits.max_output)}, which is already far more than a reader can"
+            f' read. Print a summary, or set max_output="4 MiB" {limit_options} (max_output:).'
+        )
+    elif failure.kind == "empty":
+        lines.append(
+            "  print() what the reader should see in the block itself (print() inside an imported module goes to"
+            " the terminal: have helpers return strings),\n"
+            '  or show the code with source="above", or mark a setup block that shows nothing with silent="true".'
+        )
     return "\n".join(lines)
 
 
-def _fence_timeout(build: Build, fence: Fence, location: str) -> float:
-    if "timeout" not in fence.inputs:
-        return build.timeout
-    seconds = _seconds(fence.inputs["timeout"])
-    if seconds is None:
-        raise SnippetError(f'{location}: timeout="{fence.inputs["timeout"]}" is not a positive number of seconds')
-    return seconds
+def _block_limits(block, defaults: Limits) -> Limits:
+    spec = block.spec or {}
+    timeout, memory = spec.get("timeout", defaults.timeout), spec.get("memory", defaults.memory)
+    return Limits(timeout, memory, spec.get("max_output", defaults.max_output))
 
 
 def _truthy(option: str | None) -> bool:
     return (option or "false").lower() not in {"", "no", "off", "false", "0"}
 
 
-def _seconds(text) -> float | None:
-    try:
-        seconds = float(text)
-    except (TypeError, ValueError):
-        return None
-    return seconds if seconds > 0 and math.isfinite(seconds) else None
+def _without_front_matter(source: str) -> str:
+    """The page's Markdown as MkDocs gives it to plugins: the source without its YAML front matter."""
+    from mkdocs.utils.meta import get_data
 
-
-def _module_namespace(path: str, label: str, modules: list[str]) -> dict:
-    """A fresh module's namespace for a session, registered in sys.modules as libraries (dataclasses,
-    pickle) expect of the module a class was defined in; ``modules`` collects the names to remove later."""
-    name = "snippet_" + re.sub(r"\W+", "_", f"{path}_{label}")
-    module = ModuleType(name)
-    sys.modules[name] = module
-    modules.append(name)
-    return module.__dict__
-
-
-def _forget_modules_under(folders: list[Path]) -> None:
-    """Drop from ``sys.modules`` every module loaded from ``folders``: `mkdocs serve` keeps one interpreter
-    across rebuilds, and a helper edited between two builds must be imported again."""
-    roots = [folder.resolve() for folder in folders]
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if file and any(Path(file).resolve().is_relative_to(root) for root in roots):
-            del sys.modules[name]
+    return get_data(source)[0]

@@ -1,44 +1,47 @@
-"""Run one snippet's code: capture what it prints, stop it at a time limit, and explain a failure briefly.
+"""Run one snippet's code inside a worker process: capture what it prints, and explain a failure briefly.
 
 The code is compiled under the post's own path, shifted so that its line numbers are the post's line
 numbers: a traceback then reads ``File "docs/blog/posts/x.md", line 14`` and shows that line of the post.
 Frames from the standard library, installed packages and this plugin are left out; frames in the
 project's own helper modules are kept, with paths relative to the project.
+
+There is no time limit here: the process running the snippet is killed from outside (``workers.py``), which
+nothing the snippet does can delay. :func:`timeout_frames` turns what ``faulthandler`` wrote at the limit
+into the same traceback lines.
 """
 
 from __future__ import annotations
 
-import ctypes
 import io
 import linecache
-import signal
+import re
 import sys
-import threading
 import traceback
-from contextlib import contextmanager
 from pathlib import Path
+
+from live_math._internal.execution.limits import format_size
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # live_math/, wherever it is installed
 
 
-class SnippetTimeout(BaseException):
-    """Raised inside a snippet whose time is up.
+class OutputLimit(BaseException):
+    """Raised by a snippet's ``print`` once it has printed more than its limit.
 
-    A BaseException, like KeyboardInterrupt, so that a snippet's own ``except Exception`` cannot swallow it.
+    A BaseException, so that a snippet's ``except Exception`` does not swallow it (a bare ``except`` may:
+    the limit is checked again when the snippet ends).
     """
 
 
 class SnippetFailure(Exception):
-    """A snippet raised or ran too long: ``headline`` says what happened, ``details`` are its traceback lines.
+    """A snippet raised, exited or printed too much: ``headline`` says what happened, ``details`` are its
+    traceback lines, ``error`` the exception's class name and ``module`` the missing module's name, if any."""
 
-    ``error`` is the exception the snippet raised (SnippetTimeout if it ran too long).
-    """
-
-    def __init__(self, headline: str, details: list[str], error: BaseException):
+    def __init__(self, headline: str, details: list[str], error: str = "", module: str | None = None):
         super().__init__(headline)
         self.headline = headline
         self.details = details
         self.error = error
+        self.module = module
 
 
 def show_source(filename: str, text: str) -> None:
@@ -47,74 +50,72 @@ def show_source(filename: str, text: str) -> None:
     linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
 
 
-def run_snippet(code: str, *, filename: str, first_line: int, namespace: dict, timeout: float, root: Path) -> str:
+def run_snippet(
+    code: str, *, filename: str, first_line: int, namespace: dict, root: Path, max_output: int | None = None
+) -> str:
     """Execute ``code`` in ``namespace`` and return what it printed.
 
-    ``first_line`` is the line of the post where the code starts. Raises SnippetFailure if the code
-    raises, exits, or runs longer than ``timeout`` seconds.
+    ``first_line`` is the line of the post where the code starts. Raises SnippetFailure if the code raises
+    anything (``SystemExit`` and ``KeyboardInterrupt`` included) or prints more than ``max_output`` bytes.
     """
-    printed = io.StringIO()
+    printed = _Printed(max_output)
     namespace["print"] = _printer(printed)
     try:
         compiled = compile("\n" * (first_line - 1) + code, filename, "exec")
-        with time_limit(timeout):
-            exec(compiled, namespace)  # noqa: S102 - running the post's code is the point
-    except SnippetTimeout as error:
-        raise SnippetFailure(f"snippet timed out after {timeout:g} s", _frames(error, root), error) from None
+        exec(compiled, namespace)  # noqa: S102 - running the post's code is the point
+    except OutputLimit:
+        pass  # reported below, like a limit the snippet's own bare `except` swallowed
     except SyntaxError as error:
         # The code never ran; Python's own report (file, line, caret) is the useful part.
         details = traceback.format_exception_only(type(error), error)[:-1]
-        raise SnippetFailure(f"snippet raised {_describe(error)}", _lines(details), error) from None
-    except (Exception, SystemExit) as error:
-        raise SnippetFailure(f"snippet raised {_describe(error)}", _frames(error, root), error) from None
-    return printed.getvalue()
+        raise SnippetFailure(f"snippet raised {_describe(error)}", _lines(details), "SyntaxError") from None
+    except BaseException as error:  # noqa: BLE001 - whatever the snippet raised is the snippet's failure
+        module = error.name if isinstance(error, ModuleNotFoundError) else None
+        headline = f"snippet raised {_describe(error)}"
+        raise SnippetFailure(headline, _frames(error, root), type(error).__name__, module) from None
+    if printed.overflowed:
+        raise SnippetFailure(f"snippet printed more than {_size(max_output)}", [], "OutputLimit")
+    return printed.text.getvalue()
 
 
-@contextmanager
-def import_path(folders: list[str]):
-    """Let the snippets run in the body import modules from ``folders`` (put first on ``sys.path``)."""
-    added = [folder for folder in folders if folder not in sys.path]
-    sys.path[:0] = added
-    try:
-        yield
-    finally:
-        for folder in added:
-            if folder in sys.path:
-                sys.path.remove(folder)
+def timeout_frames(dump: str, root: Path) -> list[str]:
+    """Traceback lines of the snippet's own frames from ``faulthandler``'s dump at the time limit.
+
+    faulthandler writes every thread's stack, innermost frame first, as ``File "path", line N in name``;
+    the snippet's thread is the one inside :func:`run_snippet`.
+    """
+    for thread in re.split(r"^(?:Current thread|Thread) 0x[0-9a-f]+ .*$", dump, flags=re.M)[1:]:
+        frames = re.findall(r'^\s+File "(.*)", line (\d+) in (.*)$', thread, flags=re.M)
+        if not any(name == "run_snippet" and Path(file).name == "runner.py" for file, _, name in frames):
+            continue
+        kept = []
+        for file, line, name in reversed(frames):
+            shown = _project_path(file, root)
+            if shown is not None:
+                source = linecache.getline(file, int(line))  # the post's lines come from show_source()
+                kept.append(traceback.FrameSummary(shown, int(line), name, line=source.strip() or None))
+        return _lines(traceback.StackSummary.from_list(kept).format())
+    return []
 
 
-@contextmanager
-def time_limit(seconds: float):
-    """Raise SnippetTimeout in the current thread if the body runs longer than ``seconds``."""
-    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        # MkDocs builds in the main thread, `mkdocs serve` rebuilds included, so this is the usual path.
-        def interrupt(signum, frame):
-            raise SnippetTimeout
+class _Printed:
+    """What a snippet printed, up to ``limit`` bytes (UTF-8)."""
 
-        previous = signal.signal(signal.SIGALRM, interrupt)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-    else:
-        # Signals reach only the main thread (and Windows has no SIGALRM): ask the interpreter to raise
-        # the exception in this thread instead. It lands between bytecodes, like a signal handler's would.
-        thread_id = threading.get_ident()
+    def __init__(self, limit: int | None):
+        self.text = io.StringIO()
+        self.limit = limit
+        self.size = 0
+        self.overflowed = False
 
-        def interrupt():
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(SnippetTimeout))
-
-        timer = threading.Timer(seconds, interrupt)
-        timer.start()
-        try:
-            yield
-        finally:
-            timer.cancel()
+    def write(self, text: str) -> None:
+        self.size += len(text.encode("utf-8", "surrogatepass"))
+        if self.limit is not None and self.size > self.limit:
+            self.overflowed = True
+            raise OutputLimit
+        self.text.write(text)
 
 
-def _printer(printed: io.StringIO):
+def _printer(printed: _Printed):
     """A ``print`` that writes to ``printed`` unless a file is given, as markdown-exec's does."""
 
     def snippet_print(*values, sep=" ", end="\n", file=None, flush=False):
@@ -162,3 +163,7 @@ def _project_path(filename: str, root: Path) -> str | None:
 
 def _lines(chunks: list[str]) -> list[str]:
     return [line for chunk in chunks for line in chunk.rstrip("\n").split("\n")]
+
+
+def _size(limit: int | None) -> str:
+    return format_size(limit) if limit is not None else "its limit"

@@ -19,7 +19,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from live_math._internal.caching import write_atomically
+from live_math._internal.caching import store
 
 MATH_ELEMENT = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">'
@@ -149,7 +149,8 @@ class FormulaCache:
     def save(self, rendered: dict[tuple[str, bool], str]) -> None:
         """Replace the cache with ``rendered``, writing a temporary file first."""
         formulas = [[tex, display, html_] for (tex, display), html_ in sorted(rendered.items())]
-        write_atomically(self.path, json.dumps({"katex": self.version, "formulas": formulas}, ensure_ascii=False))
+        text = json.dumps({"katex": self.version, "formulas": formulas}, ensure_ascii=False)
+        store(self.path, text, self.path.parent)
 
 
 def _is_entry(entry) -> bool:

@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from live_math._internal.caching import write_atomically_bytes
+from live_math._internal.caching import store
 from live_math._internal.execution.executor import OWN_OPTIONS, Executor
 from live_math._internal.execution.fences import find_fences
 
@@ -61,7 +61,7 @@ class NotebookMaker:
             data = cached.read_bytes()
         except OSError:
             data = self._zip(slug, page.title, url, markdown, fences, outputs)
-            write_atomically_bytes(cached, data)
+            store(cached, data, cached.parent.parent)  # a cache it cannot write is reported, not fatal
         target = Path(site_dir) / Path(page.file.dest_uri).parent / f"{slug}.zip"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

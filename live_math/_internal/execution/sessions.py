@@ -1,0 +1,178 @@
+"""A page's sessions, planned before the page is converted and run in workers, several at once.
+
+A :class:`Plan` is one session of one page (or one lone block): its blocks in order, each with its cache
+key and, if the cache has it, its stored output. Whatever missed the cache is run by :func:`run_plan` in one
+worker: every block up to the last that missed, the earlier cached ones only to rebuild the session's
+state ("replayed"). Plans are made for every page when the build has its files (``on_nav``) and handed to
+a thread pool, so that sessions of different pages run side by side while MkDocs converts pages one by one;
+the page then takes its results in page order, so the first failure reported is the first in the page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from live_math._internal.execution.cache import Entry, ExecutionCache, block_key
+from live_math._internal.execution.fences import Fence, find_fences
+from live_math._internal.execution.limits import parse_seconds, parse_size
+from live_math._internal.execution.workers import Failure, Worker, WorkerError
+
+OWN_OPTIONS = ("exec_location", "timeout", "memory", "max_output", "silent", "measured")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The site's defaults: seconds, bytes of memory a snippet may add to its worker, bytes printed per block."""
+
+    timeout: float
+    memory: int
+    max_output: int
+
+
+@dataclass
+class Block:
+    fence: Fence
+    location: str  # file:line
+    key: str
+    entry: Entry | None  # the cached output, if any
+    spec: dict | None  # what the worker needs to run it; None if an option is invalid
+    problem: Failure | None = None  # an invalid option
+
+
+@dataclass
+class Plan:
+    """One session of a page, and (once submitted) the run of what missed the cache."""
+
+    path: str  # the page, relative to the project
+    source: str  # the page's file, for tracebacks
+    label: str  # the session's name, or the line of a lone block
+    blocks: list[Block]
+    future: Future | None = None
+
+    @property
+    def last_miss(self) -> int:
+        """Index of the last block without a cached output, -1 if none: the run goes up to it."""
+        misses = [index for index, block in enumerate(self.blocks) if block.entry is None]
+        return misses[-1] if misses else -1
+
+    @property
+    def identity(self) -> tuple:
+        return (self.path, self.label, tuple(block.key for block in self.blocks))
+
+
+def plan_page(
+    markdown: str,
+    source: str,
+    path: str,
+    *,
+    root: Path,
+    fingerprint: str,
+    cache: ExecutionCache | None,
+    limits: Limits,
+) -> tuple[list[Fence], list[Plan]]:
+    """The page's executable fences and one plan per session (``cache`` None: nothing is read from it)."""
+    fences = find_fences(markdown, source, OWN_OPTIONS)
+    plans: dict[str, Plan] = {}
+    for fence in fences:
+        name = fence.options["session"]
+        label = name or str(fence.line)
+        plan = plans.setdefault(label if name else f"\0{label}", Plan(path, source, label, []))
+        history = [f"{block.fence.info}\n{block.fence.code}" for block in plan.blocks]
+        key = block_key(fingerprint, history, f"{fence.info}\n{fence.code}")
+        location = f"{path}:{fence.line}"
+        spec, problem = block_spec(fence, location, root, limits)
+        entry = cache.get(key) if cache is not None else None
+        plan.blocks.append(Block(fence, location, key, entry, spec, problem))
+    return fences, list(plans.values())
+
+
+def block_spec(fence: Fence, location: str, root: Path, limits: Limits) -> tuple[dict | None, Failure | None]:
+    """What a worker needs to run ``fence``, with its own limits; or the problem with one of its options."""
+    values = {"timeout": limits.timeout, "memory": limits.memory, "max_output": limits.max_output}
+    readers = {"timeout": (parse_seconds, "a positive number of seconds"), "memory": (parse_size, "a size")}
+    readers["max_output"] = readers["memory"]
+    for option, (read, expected) in readers.items():
+        if option in fence.inputs:
+            value = read(fence.inputs[option])
+            if value is None:
+                example = "" if option == "timeout" else ', e.g. "512 MiB" or "2 GiB"'
+                headline = f'{option}="{fence.inputs[option]}" is not {expected}{example}'
+                return None, Failure("option", headline)
+            values[option] = value
+    workdir = root / fence.options["workdir"] if fence.options.get("workdir") else root
+    spec = {"code": fence.code, "first_line": fence.line + 1, "workdir": str(workdir)}
+    return spec | {"width": fence.options.get("width") or None} | values, None
+
+
+class Runs:
+    """The workers of one build: at most ``workers`` sessions at once; :meth:`stop` kills them all."""
+
+    def __init__(self, zygote_for, root: Path, helpers: list[Path], cache: ExecutionCache):
+        self.zygote_for = zygote_for  # a function giving the running Zygote (started on first use)
+        self.root = root
+        self.helpers = helpers
+        self.cache = cache
+        self.running: set[Worker] = set()
+        self.lock = threading.Lock()
+        self.stopped = False
+
+    def run(self, plan: Plan) -> dict[int, str | Failure]:
+        """Run ``plan``'s blocks up to its last miss in a new worker; each index maps to an output or a
+        Failure (the run stops at the first). Outputs of blocks that missed are stored in the cache."""
+        results: dict[int, str | Failure] = {}
+        if self.stopped:
+            return results
+        try:
+            worker = self.zygote_for().fork()
+        except WorkerError as error:
+            results[0] = Failure("setup", str(error))
+            return results
+        with self.lock:
+            self.running.add(worker)
+        try:
+            worker.start(
+                {
+                    "root": str(self.root),
+                    "path": [str(folder.parent) for folder in self.helpers],
+                    "filename": plan.path,
+                    "source": plan.source,
+                    "module": "snippet_" + re.sub(r"\W+", "_", f"{plan.path}_{plan.label}"),
+                    "environment": dict(os.environ),
+                }
+            )
+            for index, block in enumerate(plan.blocks[: plan.last_miss + 1]):
+                if self.stopped:
+                    break
+                outcome = block.problem or worker.run(block.spec)
+                if isinstance(outcome, str) and block.entry is None:
+                    outcome = nothing_printed(block, outcome) or outcome
+                    if isinstance(outcome, str):
+                        self.cache.put(block.key, Entry(outcome), block.location)
+                results[index] = outcome
+                if isinstance(outcome, Failure):
+                    break
+        finally:
+            worker.close()  # the session is over: its worker ends, with every process it started
+            with self.lock:
+                self.running.discard(worker)
+        return results
+
+    def stop(self) -> None:
+        """Kill every running worker (the build failed); runs not yet started do nothing."""
+        self.stopped = True
+        with self.lock:
+            for worker in self.running:
+                worker.kill()
+
+
+def nothing_printed(block: Block, output: str) -> Failure | None:
+    fence = block.fence
+    silent = (fence.inputs.get("silent") or "false").lower() not in {"", "no", "off", "false", "0"}
+    if output.strip() or fence.options["source"] or silent:
+        return None
+    return Failure("empty", "snippet printed nothing, so this block would show nothing on the page.")
