@@ -2,11 +2,13 @@
 
 on_startup        (present so that `mkdocs serve` keeps one instance, and one KaTeX, across rebuilds)
 on_config         date the build by the last commit (before other plugins read the date)
-on_pre_build      check the posts; start execution and math for this build
+on_pre_build      check the sources; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
+on_nav            check that no two pages share a URL
 on_page_markdown  run the page's snippets
-on_post_page      typeset the finished page's formulas (after search has indexed their TeX)
-on_post_build     save the caches; report what ran
+on_page_content   check the page's HTML and figures; add the notebook link
+on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
+on_post_build     save the caches; report what ran; fail with every problem the checks found
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority
 
 from live_math._internal.caching import cache_dir
+from live_math._internal.checks.checker import Checker
 from live_math._internal.checks.front_matter import check_blog_posts
 from live_math._internal.config import LiveMathConfig
 from live_math._internal.execution.executor import Executor, parse_timeout
@@ -39,6 +42,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.executor: Executor | None = None
         self.notebooks: NotebookMaker | None = None
         self.typesetter = Typesetter()
+        self.checker: Checker | None = None
 
     def on_startup(self, *, command, dirty):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
@@ -61,6 +65,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 self.notebooks = NotebookMaker(
                     self.project, self.executor, config.site_url or "", self.cache_dir / "notebooks"
                 )
+        self.checker = Checker(config, self.config.checks) if self.config.checks.enabled else None
         math = self.config.math
         if math.enabled:
             katex_js = find_katex(self.project, math.katex_dir)
@@ -71,7 +76,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
     def on_pre_build(self, config):
-        if self.config.checks.front_matter:
+        if self.checker:
+            self.checker.check_sources(config)
+        elif self.config.checks.front_matter:
             check_blog_posts(config)
         if self.executor:
             # Here rather than in on_config: markdown-exec adds its fences in its own on_config.
@@ -85,11 +92,20 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             )
 
     def on_files(self, files, config):
+        self.files = files
         if self.config.math.enabled:
             self.typesetter.add_assets(files, config)
         return files
 
+    @event_priority(-100)  # after the blog's on_nav, which puts the posts (but not the drafts) back in the site
+    def on_nav(self, nav, config, files):
+        if self.checker:
+            self.checker.check_urls(files, config)
+        return nav
+
     def on_page_markdown(self, markdown, page, config, files):
+        if self.checker:
+            self.checker.remember(page)
         if self.config.math.enabled:
             self.typesetter.remember_page(page, markdown)
         if self.notebooks:
@@ -99,13 +115,20 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        if self.checker:
+            self.checker.check_content(html, page)
         if self.notebooks:
-            return self.notebooks.add(html, page, config.site_dir)
+            html = self.notebooks.add(html, page, config.site_dir)
         return html
 
     def on_post_page(self, output, page, config):
+        formula_problems = [] if self.checker else None  # reported with the others at the end of the build
+        if self.checker:  # before typesetting: KaTeX's HTML is most of a page's bytes and adds nothing to check
+            self.checker.check_page(output, page, config)
         if self.config.math.enabled:
-            return self.typesetter.typeset_page(output, page, config)
+            output = self.typesetter.typeset_page(output, page, config, formula_problems)
+        if self.checker:
+            self.checker.add_formula_problems(formula_problems)
         return output
 
     def on_post_build(self, config):
@@ -113,6 +136,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.executor.end_build()
         if self.config.math.enabled:
             self.typesetter.end_build()
+        if self.checker:
+            self.checker.finish(self.files, config)
 
     def on_serve(self, server, config, builder):
         if self.config.serve_errors:
