@@ -54,7 +54,15 @@ def test_the_placeholder_description_is_flagged_and_still_valid(tmp_path):
     # Valid, but not publishable: the build names the placeholder until it is replaced.
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "no-description-given.md:6: description: still the placeholder that `make post` wrote" in result.stderr
+    line = (
+        post.read_text()
+        .split("\n")
+        .index(next(x for x in post.read_text().split("\n") if x.startswith("description:")))
+    )
+    assert (
+        f"no-description-given.md:{line + 1}: description: still the placeholder that `make post` wrote"
+        in result.stderr
+    )
 
 
 def test_it_refuses_to_overwrite_a_post(tmp_path):
