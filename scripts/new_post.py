@@ -24,8 +24,9 @@ from babel.dates import format_datetime
 from material.plugins.blog.plugin import BlogPlugin
 from mkdocs.config import load_config
 
+from live_math._internal.checks.sources import PLACEHOLDER_DESCRIPTION  # the build refuses it until replaced
+
 DEV_ADDRESS = "http://127.0.0.1:8000"  # what `make serve` listens on
-PLACEHOLDER_DESCRIPTION = "One sentence that says what the reader will learn (edit me: listings, feed, search)."
 
 BODY = """
 # {title}

@@ -44,7 +44,8 @@ EXPECTED = {
         "but the target 'blog/posts/the-sequel.md' is not found among documentation files."
     ],
     "link-missing-anchor.md": [
-        "Doc file 'blog/posts/link-missing-anchor.md' contains a link '#result', but there is no such anchor"
+        "docs/blog/posts/link-missing-anchor.md:17: link '#result': this page has no anchor '#result'",
+        "anchors of this page, closest first: #results, #a-link-to-an-anchor-that-does-not-exist",
     ],
     "liquid-tags.md": [
         "docs/blog/posts/liquid-tags.md:15: Liquid tag {% include figure.html",
@@ -89,6 +90,6 @@ def test_front_matter_problems_of_all_posts_are_reported_together(tmp_path):
     names = ["missing-date.md", "unknown-author.md", "liquid-tags.md"]
     result = build_with(tmp_path, *(BAD_POSTS / n for n in names))
     assert result.returncode != 0
-    assert "3 post(s) need fixing" in result.stderr
+    assert "3 file(s) need fixing" in result.stderr
     for name in names:
         assert EXPECTED[name][0] in result.stderr

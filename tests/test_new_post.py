@@ -51,6 +51,18 @@ def test_the_placeholder_description_is_flagged_and_still_valid(tmp_path):
     post = project / "docs" / "blog" / "posts" / "no-description-given.md"
     problems = front_matter.check_post(post, "post.md", ["editor"], ".authors.yml", ["Machine learning"])
     assert problems == []
+    # Valid, but not publishable: the build names the placeholder until it is replaced.
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    line = (
+        post.read_text()
+        .split("\n")
+        .index(next(x for x in post.read_text().split("\n") if x.startswith("description:")))
+    )
+    assert (
+        f"no-description-given.md:{line + 1}: description: still the placeholder that `make post` wrote"
+        in result.stderr
+    )
 
 
 def test_it_refuses_to_overwrite_a_post(tmp_path):

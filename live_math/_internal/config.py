@@ -90,9 +90,14 @@ class MathConfig(base.Config):
 
 
 class ChecksConfig(base.Config):
-    """What every post is checked for before anything runs."""
+    """What the build checks before it publishes (see checks/checker.py)."""
 
+    enabled = c.Type(bool, default=True)
+    """Check sources, pages and stylesheets; every problem fails the build, listed together with its fix."""
     front_matter = c.Type(bool, default=True)
+    """Check every blog post's front matter values (dates, authors, categories, …) before anything runs."""
+    anchors = c.Type(bool, default=True)
+    """Take over MkDocs' check of links to anchors, to list the anchors the target page does have."""
 
 
 class NotebookConfig(base.Config):

@@ -2,12 +2,15 @@
 
 on_startup        (present so that `mkdocs serve` keeps one instance, and one KaTeX, across rebuilds)
 on_config         date the build by the last commit (before other plugins read the date)
-on_pre_build      check the posts; start execution and math for this build
+on_pre_build      check the sources; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
-on_nav            find every page's snippets and start running those the cache lacks, in worker processes
+on_nav            check that no two pages share a URL; find every page's snippets and start running those
+                  the cache lacks, in worker processes
 on_page_markdown  take the page's snippet outputs (in page order)
-on_post_page      typeset the finished page's formulas (after search has indexed their TeX)
-on_post_build     save the caches; report what ran; mark the build finished (BLOG_BUILD_DONE)
+on_page_content   check the page's HTML and figures; add the notebook link
+on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
+on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
+                  finished (BLOG_BUILD_DONE)
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
 on_build_error    stop every worker
 on_shutdown       end the workers' parent process
@@ -22,6 +25,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority
 
 from live_math._internal.caching import cache_dir, new_build
+from live_math._internal.checks.checker import Checker
 from live_math._internal.checks.front_matter import check_blog_posts
 from live_math._internal.config import LiveMathConfig
 from live_math._internal.execution.executor import Executor, parse_timeout
@@ -45,6 +49,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.notebooks: NotebookMaker | None = None
         self.typesetter = Typesetter()
         self.zygotes = Zygotes()  # the workers' warm parent, kept across `mkdocs serve` rebuilds
+        self.checker: Checker | None = None
 
     def on_startup(self, *, command, dirty):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
@@ -74,6 +79,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 self.notebooks = NotebookMaker(
                     self.project, self.executor, config.site_url or "", self.cache_dir / "notebooks"
                 )
+        self.checker = Checker(config, self.config.checks) if self.config.checks.enabled else None
         math = self.config.math
         if math.enabled:
             katex_js = find_katex(self.project, math.katex_dir)
@@ -85,7 +91,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
     @event_priority(100)  # nothing should run for a site whose posts will not build
     def on_pre_build(self, config):
         new_build()  # an unusable cache is reported once per build
-        if self.config.checks.front_matter:
+        if self.checker:
+            self.checker.check_sources(config)
+        elif self.config.checks.front_matter:
             check_blog_posts(config)
         if self.executor:
             # Here rather than in on_config: markdown-exec adds its fences in its own on_config.
@@ -99,17 +107,22 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             )
 
     def on_files(self, files, config):
+        self.files = files
         if self.config.math.enabled:
             self.typesetter.add_assets(files, config)
         return files
 
-    @event_priority(-100)  # after other plugins have settled the files (drafts left out)
+    @event_priority(-100)  # after the blog's on_nav, which puts the posts (but not the drafts) back in the site
     def on_nav(self, nav, config, files):
+        if self.checker:
+            self.checker.check_urls(files, config)
         if self.executor:
             self.executor.plan_site(files.documentation_pages())
         return nav
 
     def on_page_markdown(self, markdown, page, config, files):
+        if self.checker:
+            self.checker.remember(page)
         if self.config.math.enabled:
             self.typesetter.remember_page(page, markdown)
         if self.notebooks:
@@ -119,13 +132,20 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        if self.checker:
+            self.checker.check_content(html, page)
         if self.notebooks:
-            return self.notebooks.add(html, page, config.site_dir)
+            html = self.notebooks.add(html, page, config.site_dir)
         return html
 
     def on_post_page(self, output, page, config):
+        formula_problems = [] if self.checker else None  # reported with the others at the end of the build
+        if self.checker:  # before typesetting: KaTeX's HTML is most of a page's bytes and adds nothing to check
+            self.checker.check_page(output, page, config)
         if self.config.math.enabled:
-            return self.typesetter.typeset_page(output, page, config)
+            output = self.typesetter.typeset_page(output, page, config, formula_problems)
+        if self.checker:
+            self.checker.add_formula_problems(formula_problems)
         return output
 
     def on_post_build(self, config):
@@ -133,6 +153,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.executor.end_build()
         if self.config.math.enabled:
             self.typesetter.end_build()
+        if self.checker:
+            self.checker.finish(self.files, config)
         if os.environ.get("BLOG_BUILD_DONE"):  # scripts/build.py swaps the new site in only if this exists
             Path(os.environ["BLOG_BUILD_DONE"]).write_text(config.site_dir, encoding="utf-8")
 

@@ -20,6 +20,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from live_math._internal.caching import store
+from live_math._internal.checks.math import blocked_command
+from live_math._internal.checks.report import shorten
 
 MATH_ELEMENT = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">'
@@ -192,29 +194,36 @@ def line_of(tex: str, markdown: str) -> int | None:
     return None
 
 
-def typeset(page_html: str, renderer: KatexRenderer, locate) -> str:
+def typeset(page_html: str, renderer: KatexRenderer, locate, problems: list | None = None) -> str:
     """Replace every arithmatex element of ``page_html`` with KaTeX's HTML.
 
-    ``locate(tex)`` returns a ``"path:line"`` string naming where a formula was written; every failing
-    formula of the page is reported together in one :class:`PluginError`.
+    ``locate(tex)`` returns a ``"path:line"`` string naming where a formula was written. A formula KaTeX
+    refuses, or one using a command it renders only when trusted, is left as it was and reported as
+    ``(where, what, fix)``: appended to ``problems``, or, without it, raised together in one PluginError.
     """
     matches = list(MATH_ELEMENT.finditer(page_html))
     if not matches:
         return page_html
     formulas = [_formula(m) for m in matches]
     results = renderer.render_many(formulas)
-    errors = [
-        f"{locate(tex)}: KaTeX error: {' '.join(r.error.split())} in {tex.strip()!r}"
-        for (tex, _), r in zip(formulas, results, strict=True)
-        if r.error
-    ]
+    errors = []
+    for (tex, _), result in zip(formulas, results, strict=True):
+        if result.error:
+            what = f"KaTeX error: {' '.join(result.error.split())} in '{shorten(tex)}'"
+            errors.append((locate(tex), what, "correct the formula there; KaTeX's reason is above"))
+        elif command := blocked_command(tex):
+            what = f"{command} in '{shorten(tex)}' would show as red text: KaTeX renders it only when trusted"
+            fix = f"move the link or markup out of the formula: write it in Markdown next to the math, not {command}"
+            errors.append((locate(tex), what, fix))
+    if errors and problems is None:
+        raise PluginError("\n".join(dict.fromkeys(f"{where}: {what}" for where, what, _ in errors)))
     if errors:
-        raise PluginError("\n".join(dict.fromkeys(errors)))
+        problems.extend(errors)
     pieces, last = [], 0
     for match, (_, display), result in zip(matches, formulas, results, strict=True):
         pieces.append(page_html[last : match.start()])
         tag = "div" if display else "span"
-        pieces.append(f'<{tag} class="arithmatex">{result.html}</{tag}>')
+        pieces.append(f'<{tag} class="arithmatex">{result.html}</{tag}>' if result.html else match[0])
         last = match.end()
     pieces.append(page_html[last:])
     return "".join(pieces)
@@ -261,8 +270,9 @@ class Typesetter:
     def remember_page(self, page, markdown: str) -> None:
         self.pages[page.file.src_uri] = (page.file, markdown)
 
-    def typeset_page(self, output: str, page, config) -> str:
-        """The finished page with every formula typeset; a failing formula is reported at its source line."""
+    def typeset_page(self, output: str, page, config, problems: list | None = None) -> str:
+        """The finished page with every formula typeset; a failing formula is reported at its source line
+        (into ``problems`` if given, see :func:`typeset`), even when it first shows on a listing page."""
         docs_dir = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix()
 
         def locate(tex: str) -> str:
@@ -273,7 +283,7 @@ class Typesetter:
                     return f"{docs_dir}/{src}:{line}"
             return f"{docs_dir}/{page.file.src_uri}"
 
-        return typeset(output, self.renderer, locate)
+        return typeset(output, self.renderer, locate, problems)
 
     def end_build(self) -> None:
         """Keep exactly this build's formulas, so the file neither grows forever nor is rewritten when warm."""

@@ -70,8 +70,32 @@ def test_typeset_names_file_and_line_of_each_broken_formula(renderer):
     lines = str(caught.value).splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("docs/blog/posts/p.md:5: KaTeX error: ")
-    assert lines[0].endswith("in '\\\\frac{1}{'")
+    assert lines[0].endswith("in '\\frac{1}{'")
     assert lines[1].startswith("docs/blog/posts/p.md:8: KaTeX error: ")
+
+
+@pytest.mark.parametrize(
+    "tex",
+    ["\\href{https://a.b}{y}", "\\url{https://a.b}", "\\htmlId{x}{y}", "\\htmlClass{x}{y}",
+     "\\htmlStyle{color: red}{y}", "\\htmlData{k=v}{y}", "a + \\includegraphics{x.png}"],
+)  # fmt: skip
+def test_a_command_katex_renders_only_when_trusted_is_an_error_naming_it(renderer, tex):
+    command = tex.split("{")[0].split()[-1]
+    problems = []
+    typeset(INLINE.format("x") + INLINE.format(tex), renderer, lambda tex: "docs/p.md:3", problems)
+    ((where, what, fix),) = problems
+    assert where == "docs/p.md:3"
+    assert what.startswith(f"{command} in '{tex}' would show as red text")
+    assert "Markdown" in fix
+
+
+def test_a_huge_formula_is_shortened_in_the_message(renderer):
+    tex = "\\frac{" + "x + " * 100
+    problems = []
+    page = typeset(INLINE.format(tex), renderer, lambda tex: "docs/p.md:1", problems)
+    ((_, what, _),) = problems
+    assert "…'" in what and len(what) < 250
+    assert INLINE.format(tex) in page  # left as it was: the build fails, nothing half-rendered is kept
 
 
 def test_line_of_finds_the_first_line_of_a_multiline_formula():
@@ -105,4 +129,7 @@ def test_a_build_with_a_broken_formula_fails_naming_file_and_line(tmp_path):
     message = re.search(r"docs/blog/posts/broken\.md:(\d+): KaTeX error: (.*)", result.stderr)
     assert message, f"no file:line KaTeX message in the build output:\n{result.stderr[-3000:]}"
     assert int(message.group(1)) == 13
-    assert "\\\\frac{1}{2" in message.group(2)
+    assert message.group(2).endswith("in '\\frac{1}{2'")
+    # The home page shows the post's excerpt first; the error is the post's, not "Error building page 'index.md'".
+    assert "Error building page" not in result.stderr
+    assert result.stderr.count("KaTeX error") == 1

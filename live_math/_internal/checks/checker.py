@@ -1,0 +1,169 @@
+"""Run every check at the point of the build where what it checks exists, and report them together.
+
+    on_pre_build      sources: encoding, unclosed fences, front matter (keys and values), the feed's date keys
+    on_nav            two pages with one URL (the blog gives posts their URLs in its on_files)
+    on_page_content   the page's own HTML: unclosed tags, printed markup that needed html="true", white figures
+    on_post_page      the finished page, templates included: formulas (see math/katex.py), raw TeX, remote loads
+    on_post_build     anchors, stylesheets; then every problem found since on_nav, in one error
+
+Source problems stop the build before any snippet runs; the others are independent of each other and
+are listed together at the end, so a writer fixes them in one go. Nothing is written to ``site/`` by
+``make build`` unless the whole build succeeded (scripts/build.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from live_math._internal.checks import anchors, dates, figures, front_matter, html, sources
+from live_math._internal.checks import math as math_checks
+from live_math._internal.checks.report import Report, shorten
+
+log = logging.getLogger("mkdocs.plugins.live_math")
+
+
+class Checker:
+    """The checks of one build (a new one per build, so `mkdocs serve` starts each rebuild clean)."""
+
+    def __init__(self, config, options):
+        self.options = options
+        self.report = Report()
+        self.project = Path(config.config_file_path).parent
+        self.pages: dict[str, object] = {}  # src_uri -> File, to trace a problem on a listing page to its post
+        self.anchor_level = anchors.take_over(config) if options.anchors else logging.DEBUG
+
+    # --- where a problem was written ---------------------------------------------------------------------
+
+    def label(self, file) -> str:
+        if file.abs_src_path:
+            return os.path.relpath(file.abs_src_path, self.project)
+        return file.src_uri
+
+    def source(self, file) -> str:
+        try:
+            return Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+        except (OSError, TypeError, ValueError):
+            return ""
+
+    def where(self, page, find) -> str:
+        """``path:line`` of the first source where ``find(markdown)`` gives a line: the page's own, then the
+        others' (a listing page shows excerpts of posts); the page's path alone if none does."""
+        for file in [page.file, *(f for f in self.pages.values() if f is not page.file)]:
+            line = find(self.source(file))
+            if line:
+                return f"{self.label(file)}:{line}"
+        return self.label(page.file)
+
+    # --- the stages -------------------------------------------------------------------------------------
+
+    def check_sources(self, config) -> None:
+        with self.report.timing("sources"):
+            sources.check_sources(config, self.report)
+            if self.options.front_matter:  # a file that is not UTF-8 is left to the sources check
+                for problem in front_matter.blog_post_problems(config):
+                    self.report.add(*problem.split(": ", 1))
+            dates.check_feed_config(config, self.report)
+        self.report.raise_problems()
+
+    def check_urls(self, files, config) -> None:
+        with self.report.timing("urls"):
+            sources.check_unique_urls(files, config, self.report)
+        self.report.raise_problems()
+
+    def remember(self, page) -> None:
+        self.pages[page.file.src_uri] = page.file
+        dates.normalize_post_date(page)
+
+    def check_content(self, content: str, page) -> None:
+        """The page's HTML as Markdown and its snippets made it, before the theme wraps it."""
+        with self.report.timing("html"):
+            printed = figures.printed_markup(content)
+            for name in dict.fromkeys(printed):
+                self.report.add(
+                    self.where(page, lambda md, name=name: figures.snippet_line(md, name)),
+                    f"a snippet printed <{name}> as Markdown, which splits it into paragraphs and breaks it",
+                    'add html="true" to the fence, so what it prints is inserted as HTML',
+                )
+            if not printed:  # markup broken by Markdown is unbalanced too: one report is enough
+                for _line, tag, what in html.unbalanced_tags(content):
+                    name = tag.strip("</>").split()[0]
+                    self.report.add(
+                        self.where(
+                            page, lambda md, tag=tag, name=name: _line_of(md, tag) or figures.snippet_line(md, name)
+                        ),
+                        f"{what}, so the rest of the page (and every listing showing it) ends up inside it",
+                        f"close it with </{name}> where it should end "
+                        '(a snippet\'s html="true" output is inserted as written)',
+                    )
+        with self.report.timing("figures"):
+            if figures.opaque_white_figures(content):
+                self.report.add(
+                    self.where(page, figures.background_line),
+                    "a figure has an opaque white background, which shows as a white block in dark mode",
+                    "draw it with the helpers of snippets/plotting.py: `with matplotlib.rc_context(STYLE)` and "
+                    "`to_svg(fig, name, alt)` give a transparent background and text in the page's colour",
+                )
+
+    def add_formula_problems(self, problems) -> None:
+        """Formulas KaTeX refused, as ``(where, what, fix)`` from math/katex.py, named at their source line."""
+        for problem in problems:
+            self.report.add(*problem)
+
+    def check_page(self, output: str, page, config) -> None:
+        """The page as it will be published, formulas not yet typeset: raw TeX, and anything loaded from
+        another host (templates and overrides included)."""
+        with self.report.timing("math"):
+            for delimiter, text in math_checks.untypeset_math(output):
+                self.report.add(
+                    self.where(page, lambda md, d=delimiter, t=text: math_checks.source_line(t, d, md)),
+                    f"math left untypeset: raw {delimiter} in '{shorten(text.strip(), 60)}'",
+                    "put display math ($$ … $$) on lines of its own with a blank line before and after; "
+                    "inline math is $…$ on one line",
+                )
+        with self.report.timing("html"):
+            for _line, what in html.remote_resources(output):
+                url = what.split('="', 1)[1].split('"', 1)[0] if '="' in what else what.rsplit(" ", 1)[-1]
+                self.report.add(
+                    self.locate_remote(url, page, config),
+                    what,
+                    "serve the file from docs/ (or a package installed with pip/npm) and link it relatively: "
+                    "the site makes no request to other servers",
+                )
+
+    def locate_remote(self, url: str, page, config) -> str:
+        """Where a remote URL was written: the page's source, a template override, or mkdocs.yml."""
+        found = self.where(page, lambda md: _line_of(md, url))
+        if ":" in found:
+            return found
+        custom_dir = config.theme.custom_dir
+        templates = sorted(Path(custom_dir).rglob("*.html")) if custom_dir else []
+        for path in [*templates, Path(config.config_file_path)]:
+            line = _line_of(path.read_text(encoding="utf-8", errors="replace"), url)
+            if line:
+                return f"{os.path.relpath(path, self.project)}:{line}"
+        return f"{page.file.dest_uri} (from the theme's templates)"
+
+    def finish(self, files, config) -> None:
+        """Anchors and stylesheets; then raise every problem found since the sources were checked."""
+        with self.report.timing("anchors"):
+            anchors.check_anchors(files, config, self.anchor_level, self.report)
+        with self.report.timing("html"):
+            for file in files:
+                if file.dest_uri.endswith(".css") and file.abs_src_path:
+                    css = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+                    for line, url in html.remote_in_css(css):
+                        self.report.add(
+                            f"{self.label(file)}:{line}",
+                            f"the stylesheet loads {url} from another host",
+                            "copy the file into docs/ (fonts under docs/assets/) and refer to it relatively",
+                        )
+        if stats := os.environ.get("BLOG_CHECK_STATS"):
+            self.report.write_stats(stats)
+        self.report.raise_problems()
+
+
+def _line_of(markdown: str, needle: str) -> int | None:
+    index = markdown.find(needle) if needle else -1
+    return markdown.count("\n", 0, index) + 1 if index >= 0 else None

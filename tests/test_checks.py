@@ -1,0 +1,219 @@
+"""The checks before publishing (live_math/_internal/checks/): each broken input fails `make build` with
+``path:line: what is wrong`` and the fix, and the last good site/ stays as it was; a post that is close to
+them builds.
+
+Each case builds a throwaway copy of the project holding only its own posts, through scripts/build.py as
+`make build` does, over a site/ that already holds a page (which must survive the failure).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from scripts.project_copy import ROOT, copy_project
+
+POSTS = "docs/blog/posts"
+
+
+def post(title: str, body: str, date: str = "2026-11-20", extra: str = "") -> str:
+    return (
+        f"---\ntitle: {title}\ndate: {date}\nauthors: [editor]\ncategories: [Mathematics]\n"
+        f"description: A post for the checks' tests.\n{extra}---\n\n"
+        f"# {title}\n\nThe excerpt.\n\n<!-- more -->\n\n{body}"
+    )
+
+
+def make_build(tmp_path: Path, posts: dict[str, str | bytes], edit=None) -> subprocess.CompletedProcess:
+    """Build a copy of the project with ``posts`` through scripts/build.py into tmp_path/site."""
+    project = copy_project(tmp_path / "project")
+    for name, text in posts.items():
+        path = project / POSTS / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    if edit:
+        edit(project)
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "index.html").write_text("the last good site", encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build.py"), "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        env={**os.environ, "BLOG_CACHE_DIR": str(project / ".cache")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def assert_fails_with(tmp_path: Path, result, *expected: str) -> None:
+    assert result.returncode != 0, "the build succeeded"
+    for text in expected:
+        assert text in result.stderr, f"{text!r} not in:\n{result.stderr[-4000:]}"
+    assert "Traceback" not in result.stderr, result.stderr[-4000:]
+    site = tmp_path / "site"
+    assert [p.name for p in site.iterdir()] == ["index.html"], "site/ was changed by a failed build"
+    assert (site / "index.html").read_text(encoding="utf-8") == "the last good site"
+
+
+SNIPPET_SVG = """```python exec="on"
+print('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">')
+print('  <g id="patch_1">\\n    <path d="M 0 0 L 10 10" style="fill: none"/>\\n  </g>')
+print()
+print('  <circle cx="5" cy="5" r="4"/>')
+print("</svg>")
+```
+"""
+
+WHITE_FIGURE = """```python exec="on" html="true"
+import io
+
+from matplotlib.figure import Figure
+
+fig = Figure(figsize=(2, 2))
+fig.subplots().plot([0, 1], [1, 0])
+buffer = io.StringIO()
+fig.savefig(buffer, format="svg", metadata={"Date": None})
+print(buffer.getvalue()[buffer.getvalue().index("<svg") :])
+```
+"""
+
+CASES = {
+    "two posts with one URL": (
+        {"a.md": post("Same title", "Text.\n"), "b.md": post("Same title", "Other text.\n")},
+        [
+            "docs/blog/posts/b.md: resolves to the URL /2026/11/20/same-title/ like docs/blog/posts/a.md",
+            "give one of them another `slug:`",
+        ],
+    ),
+    "a post saved as Latin-1": (
+        {"latin1.md": post("Latin one", "Caf\u00e9 au lait.\n").encode("latin-1")},
+        ["docs/blog/posts/latin1.md:15: not UTF-8: byte 0xe9 (column 4", "save it as UTF-8"],
+    ),
+    "a misspelt front matter key": (
+        {"typo.md": post("Typo", "Text.\n", extra="drafts: true\n")},
+        ["docs/blog/posts/typo.md:7: front matter key `drafts:` is read by nothing", "did you mean `draft:`"],
+    ),
+    "the placeholder description of make post": (
+        {
+            "placeholder.md": post("Placeholder", "Text.\n").replace(
+                "A post for the checks' tests.",
+                "'One sentence that says what the reader will learn (edit me: listings, feed, search).'",
+            )
+        },
+        ["docs/blog/posts/placeholder.md:6: description: still the placeholder that `make post` wrote"],
+    ),
+    "an unclosed code fence": (
+        {"fence.md": post("Fence", 'Before.\n\n```python exec="on"\nprint(1)\n\nAnd prose after it.\n')},
+        ['docs/blog/posts/fence.md:17: code fence opened here (```python exec="on") is never closed', "close it"],
+    ),
+    "display math without blank lines": (
+        {"raw.md": post("Raw", "Some text\n$$\nx = 1\n$$\nmore text.\n")},
+        ["docs/blog/posts/raw.md:16: math left untypeset: raw $$", "blank line before and after"],
+    ),
+    "a command KaTeX renders only when trusted": (
+        {"trust.md": post("Trust", "A link in math: $\\href{https://example.com}{x}$.\n")},
+        ["docs/blog/posts/trust.md:15: \\href in '\\href{https://example.com}{x}' would show as red text"],
+    ),
+    "an unclosed div printed by a snippet": (
+        {
+            "div.md": post(
+                "Div", 'Before.\n\n```python exec="on" html="true"\nprint(\'<div class="box">\')\n```\n\nAfter.\n'
+            )
+        },
+        ['docs/blog/posts/div.md:18: <div class="box"> is never closed', "close it with </div>"],
+    ),
+    "a script from another host in a post": (
+        {"script.md": post("Script", 'Text.\n\n<script src="https://cdn.example.com/x.js"></script>\n')},
+        [
+            'docs/blog/posts/script.md:17: <script src="https://cdn.example.com/x.js"> loads it from another host',
+            "the site makes no request to other servers",
+        ],
+    ),
+    "an SVG printed as Markdown": (
+        {"svg.md": post("Svg", "A plot:\n\n" + SNIPPET_SVG)},
+        ["docs/blog/posts/svg.md:17: a snippet printed <svg> as Markdown", 'add html="true"'],
+    ),
+    "a figure with a white background": (
+        {"white.md": post("White", "A plot:\n\n" + WHITE_FIGURE)},
+        ["docs/blog/posts/white.md:17: a figure has an opaque white background", "snippets/plotting.py"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_broken_input_fails_the_build_naming_where_and_the_fix(tmp_path, case):
+    posts, expected = CASES[case]
+    assert_fails_with(tmp_path, make_build(tmp_path, posts), *expected)
+
+
+def test_a_stylesheet_from_another_host_in_a_template_override_is_named(tmp_path):
+    def edit(project):
+        main = project / "overrides" / "main.html"
+        text = main.read_text(encoding="utf-8")
+        main.write_text(
+            text.replace(
+                "{% block extrahead %}", '{% block extrahead %}\n<link rel="stylesheet" href="//cdn.example.com/a.css">'
+            ),
+            encoding="utf-8",
+        )
+        assert "cdn.example.com" in main.read_text(encoding="utf-8")
+
+    result = make_build(tmp_path, {"fine.md": post("Fine", "Text.\n")}, edit)
+    assert_fails_with(tmp_path, result, '<link href="//cdn.example.com/a.css"> loads it from another host')
+    assert re.search(r"overrides/main\.html:\d+: <link", result.stderr), result.stderr[-3000:]
+
+
+def test_independent_problems_are_listed_together(tmp_path):
+    posts = {
+        "raw.md": CASES["display math without blank lines"][0]["raw.md"],
+        "trust.md": CASES["a command KaTeX renders only when trusted"][0]["trust.md"],
+        "script.md": CASES["a script from another host in a post"][0]["script.md"],
+    }
+    result = make_build(tmp_path, posts)
+    assert_fails_with(tmp_path, result, "3 file(s) need fixing", "raw.md:16", "trust.md:15", "script.md:17")
+    assert result.stderr.count("ERROR") == 1, result.stderr[-3000:]
+
+
+GOOD = post(
+    "Every check passes",
+    """Inline $x^2$ and display math with blank lines:
+
+$$
+\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}
+$$
+
+Code that shows TeX is not math: `\\(a\\)` and `$$`, and a link to [another host](https://example.com).
+
+```python exec="on" html="true"
+import matplotlib
+from matplotlib.figure import Figure
+from snippets.plotting import STYLE, to_svg
+
+with matplotlib.rc_context(STYLE):
+    fig = Figure(figsize=(2, 2))
+    fig.subplots().plot([0, 1], [1, 0])
+print(to_svg(fig, name="good", alt="A falling line."))
+```
+
+<div class="note" markdown>
+Balanced *HTML* in a post.
+</div>
+""",
+    date="\n  created: 2026-11-20\n  updated: 2026-11-22",
+)
+
+
+def test_a_post_close_to_the_broken_ones_builds_with_its_dates_in_both_feeds(tmp_path):
+    result = make_build(tmp_path, {"good.md": GOOD})
+    assert result.returncode == 0, result.stderr[-4000:]
+    site = tmp_path / "site"
+    page = (site / "2026/11/20/every-check-passes/index.html").read_text(encoding="utf-8")
+    assert "November 22, 2026" in page, "the page does not show the updated date"
+    for feed, day in [("feed_rss_created.xml", 20), ("feed_rss_updated.xml", 22)]:
+        (entry,) = feedparser.parse((site / feed).read_bytes()).entries
+        assert tuple(entry.published_parsed[:3]) == (2026, 11, day), (feed, entry.published)
