@@ -78,22 +78,47 @@ def descent_figure(f, runs: list[tuple[str, np.ndarray]], window: tuple[float, f
     return to_svg(draw_descent(f, runs, window), "descent", alt)
 
 
-def draw_descent(f, runs: list[tuple[str, np.ndarray]], window: tuple[float, float]) -> Figure:
-    """The figure of ``descent_figure``, still a matplotlib Figure (for a slider figure's frames)."""
+def draw_descent(
+    f, runs: list[tuple[str, np.ndarray]], window: tuple[float, float], size: tuple[float, float] = (7.0, 3.0)
+) -> Figure:
+    """One panel per gradient descent run: the curve f, and the iterates joined in order (a Figure, for
+    ``to_svg`` or for a slider figure's frames).
+
+    An iterate beyond ``window`` is drawn at its edge as a triangle pointing the way it went, so a diverging
+    run stays on the picture instead of stretching the axes until the curve is a flat line."""
+    lo, hi = window
     with matplotlib.rc_context(STYLE):
-        fig, axes = _figure(7.0, 3.0, len(runs))
-        xs = np.linspace(*window, 400)
+        fig, axes = _figure(*size, len(runs))
+        xs = np.linspace(lo, hi, 400)
         for ax, (title, iterates) in zip(axes, runs, strict=True):
+            shown = np.clip(iterates, lo, hi)
             ax.plot(xs, f(xs), color=INK, linewidth=1.2, alpha=0.6)
-            ax.plot(iterates, f(iterates), color=ORANGE, marker="o", markersize=4, linewidth=1)
-            ax.plot(iterates[:1], f(iterates[:1]), color=BLUE, marker="o", markersize=7, linestyle="none")
+            ax.plot(shown, f(shown), color=ORANGE, marker="o", markersize=4, linewidth=1)
+            for beyond, marker in ((iterates < lo, "<"), (iterates > hi, ">")):
+                if beyond.any():  # not clipped by the axes: half a triangle would hide which way it points
+                    ax.plot(
+                        shown[beyond],
+                        f(shown[beyond]),
+                        color=ORANGE,
+                        marker=marker,
+                        markersize=9,
+                        linestyle="none",
+                        clip_on=False,
+                    )
+            ax.plot(shown[:1], f(shown[:1]), color=BLUE, marker="o", markersize=7, linestyle="none")
             ax.set_title(title)
             ax.set_xlabel("$x$")
-            ax.set_xlim(*window)
+            ax.set_xlim(lo, hi)
             ax.set_ylim(0, f(np.array(window)).max() * 1.05)
+            ax.locator_params(nbins=5)  # few, round ticks: the labels stay legible when a phone shrinks the figure
         axes[0].set_ylabel("$f(x)$")
         fig.tight_layout()
         return fig
+
+
+def beyond_window(iterates: np.ndarray, window: tuple[float, float]) -> int:
+    """How many iterates ``draw_descent`` draws at the edge of ``window`` because they lie outside it."""
+    return int(np.count_nonzero((iterates < window[0]) | (iterates > window[1])))
 
 
 def timing_figure(timings: list[tuple[int, float, float]], alt: str) -> str:
