@@ -73,11 +73,6 @@ def _figure(width: float, height: float, columns: int = 1):
     return fig, axes
 
 
-def descent_figure(f, runs: list[tuple[str, np.ndarray]], window: tuple[float, float], alt: str) -> str:
-    """One panel per gradient descent run: the curve f, and the iterates joined in order."""
-    return to_svg(draw_descent(f, runs, window), "descent", alt)
-
-
 def draw_descent(
     f, runs: list[tuple[str, np.ndarray]], window: tuple[float, float], size: tuple[float, float] = (7.0, 3.0)
 ) -> Figure:

@@ -29,7 +29,9 @@ def test_svg_is_reproducible():
 
 def test_other_figures_render():
     xs = np.array([0.0, 1.0, 2.0])
-    out = plotting.descent_figure(lambda x: (x - 1) ** 2, [("a", xs), ("b", xs)], (0.0, 2.0), alt="descent")
+    out = plotting.to_svg(
+        plotting.draw_descent(lambda x: (x - 1) ** 2, [("a", xs), ("b", xs)], (0.0, 2.0)), "d", "descent"
+    )
     assert out.count("<title>") == 1
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (10, 1))
