@@ -6,8 +6,10 @@ on_pre_build      check the posts; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
 on_page_markdown  run the page's snippets
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX)
+on_env            keep compiled templates between builds
 on_post_build     save the caches; report what ran
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
+on_build_error    keep what the failed build stored, stop using the page cache
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
 from live_math._internal.serve import show_build_errors
+from live_math._internal.speed import internals
+from live_math._internal.speed.pages import KINDS as PAGE_KINDS
+from live_math._internal.speed.pages import RenderCache, executor_probes
+from live_math._internal.speed.store import Store
+from live_math._internal.speed.templates import KIND as TEMPLATE_KIND
+from live_math._internal.speed.templates import StoreBytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 
@@ -39,6 +47,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.executor: Executor | None = None
         self.notebooks: NotebookMaker | None = None
         self.typesetter = Typesetter()
+        self.store: Store | None = None
+        self.pages: RenderCache | None = None
 
     def on_startup(self, *, command, dirty):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
@@ -83,6 +93,18 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 markdown_extensions=config.markdown_extensions,
                 mdx_configs=config.mdx_configs,
             )
+        if self.config.speed.enabled:
+            # After the executor's install: the Markdown settings it changes are part of the page keys.
+            internals.install()
+            self.store = Store(self.cache_dir / "build.sqlite")
+            fence_outputs, executor_html = executor_probes(self.executor)
+            self.pages = RenderCache(self.store, config, fence_outputs, executor_html, read=not self.fresh)
+            internals.active = self.pages
+
+    def on_env(self, env, config, files):
+        if self.store is not None:
+            env.bytecode_cache = StoreBytecodeCache(self.store)
+        return env
 
     def on_files(self, files, config):
         if self.config.math.enabled:
@@ -113,8 +135,23 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.executor.end_build()
         if self.config.math.enabled:
             self.typesetter.end_build()
+        if self.store is not None:
+            log.info(f"pages: {self.pages.report()}")
+            self._close_store(prune=(*PAGE_KINDS, TEMPLATE_KIND))
 
     def on_serve(self, server, config, builder):
         if self.config.serve_errors:
             show_build_errors(server, config.site_name)
         return server
+
+    def on_build_error(self, error):
+        if self.store is not None:
+            self._close_store(prune=())
+
+    def _close_store(self, prune) -> None:
+        internals.active = None
+        try:
+            self.store.end_build(prune)
+        finally:
+            self.store.close()
+            self.store = self.pages = None
