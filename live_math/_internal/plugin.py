@@ -102,7 +102,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             internals.active = self.pages
 
     def on_env(self, env, config, files):
-        if self.store is not None:
+        if self.store is not None and not self.fresh:
             env.bytecode_cache = StoreBytecodeCache(self.store)
         return env
 
