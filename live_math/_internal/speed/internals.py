@@ -10,6 +10,8 @@ PAGE_RENDER      mkdocs.structure.pages.Page.render(self, config, files): sets c
 EXCERPT_RENDER   material.plugins.blog.structure.Excerpt.render(self, page, separator): converts the post
                  (``excerpt.post.markdown``, with ``# title`` first unless the post's title came from its
                  Markdown) with the excerpt's own Markdown instance, sets content, more and toc.
+EXCERPT_LINKS    the excerpt's MkDocs link resolver, registered as "relpath" in ``excerpt.md.treeprocessors``
+                 with the site's Files as ``.files``; swapped for a recording Files during one conversion.
 BLOG_YAML_LOADER material.plugins.blog.structure.SafeLoader: the loader of ``yaml.load`` in Post.__init__.
 
 The wrappers call the original whenever no cache is active (``active``), so builds without the plugin, or
@@ -33,6 +35,19 @@ EXCERPT_RENDER = (blog_structure.Excerpt, "render") if blog_structure else None
 BLOG_YAML_LOADER = (blog_structure, "SafeLoader") if blog_structure else None
 
 active = None  # the RenderCache of the build under way, set by the plugin for the build's duration
+
+
+def excerpt_links(excerpt):
+    """EXCERPT_LINKS of ``excerpt``, or None when it is not where expected (then the excerpt is not cached)."""
+    try:
+        resolver = excerpt.md.treeprocessors["relpath"]
+    except (AttributeError, KeyError):
+        return None
+    return (
+        resolver
+        if isinstance(resolver, mkdocs_pages._RelativePathTreeprocessor) and hasattr(resolver, "files")
+        else None
+    )
 
 
 def install() -> None:

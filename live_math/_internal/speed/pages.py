@@ -3,7 +3,9 @@
 A page's HTML is a function of its Markdown (after every ``on_page_markdown``), its place (source path,
 URL), the site's set of files (links are resolved against it), the site's Markdown extensions and their
 settings, link validation, the packages that convert, and what its snippets printed. The key of an entry
-is a hash of all of these; the entry holds what ``Page.render`` leaves on the page (content, table of
+is a hash of all of these but the files; the entry notes each file the conversion looked up (and what it
+was: URL, exclusion), and is used only while each is the same, so a new post or a renamed one converts
+again only the pages that link to it. The entry holds what ``Page.render`` leaves on the page (content, table of
 contents, title, anchors, links to other pages' anchors), so MkDocs' anchor validation and the blog see
 the same page as after a conversion.
 
@@ -32,6 +34,7 @@ from markdown_exec import MarkdownConverter
 from mkdocs.structure.toc import get_toc
 
 from live_math._internal.execution.cache import markdown_fingerprint
+from live_math._internal.speed.internals import excerpt_links
 
 FORMAT = 1  # raise when an entry's layout or meaning changes
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-exec", "pygments")
@@ -71,7 +74,6 @@ class RenderCache:
                 logging.getLogger("mkdocs").getEffectiveLevel(),
             ]
         )
-        self._files: tuple[int, int, str] | None = None
         self.excerpts: dict[int, list] = {}  # id(excerpt) -> [conversions so far, listings served from cache]
         self.hits = {"page": 0, "excerpt": 0}
         self.misses = {"page": 0, "excerpt": 0}
@@ -82,10 +84,9 @@ class RenderCache:
         fences = self.fence_outputs(page.markdown)
         if fences is None:
             return original(page, config, files)
-        key = _hash(
-            [self.site, self.files_key(files), page.file.src_uri, page.file.dest_uri, page.url, page.markdown, fences]
-        )
-        stored = self._load("page", key)
+        place = [page.file.src_uri, page.file.dest_uri, page.url, str(page.file.inclusion)]
+        key = _hash([self.site, place, page.markdown, fences])
+        stored = self._load("page", key, files)
         if stored is not None:
             links = stored["links"]
             linked = {name: files.get_file_from_path(name) for name in links or {}}
@@ -100,8 +101,9 @@ class RenderCache:
                 self.hits["page"] += 1
                 return None
         self.misses["page"] += 1
+        recording = RecordingFiles(files)
         with self._watch() as watch:
-            original(page, config, files)
+            original(page, config, recording)
         links = page.links_to_anchors
         if links is not None:
             links = {file.src_uri: dict(anchors) for file, anchors in links.items()}
@@ -113,7 +115,7 @@ class RenderCache:
             "links": links,
             **watch.effects(),
         }
-        self._save("page", key, entry, watch)
+        self._save("page", key, entry, watch, recording)
         return None
 
     # -- excerpts
@@ -125,23 +127,12 @@ class RenderCache:
         state[0] += 1
         fences = self.fence_outputs(post.markdown)
         markdown = post.markdown if post._title_from_render else f"# {post.title}\n\n{post.markdown}"
+        relpath = excerpt_links(excerpt)
         key = None
-        if fences is not None and self._files:
-            key = _hash(
-                [
-                    self.site,
-                    self.files_key(None),
-                    "excerpt",
-                    post.file.src_uri,
-                    post.url,
-                    page.url,
-                    separator,
-                    markdown,
-                    fences,
-                    ordinal,
-                ]
-            )
-            stored = self._load("excerpt", key)
+        if fences is not None and relpath is not None:
+            place = [post.file.src_uri, post.url, page.url, str(post.file.inclusion)]
+            key = _hash([self.site, "excerpt", place, separator, markdown, fences, ordinal])
+            stored = self._load("excerpt", key, relpath.files)
             if stored is not None:
                 excerpt.markdown = markdown
                 excerpt.content = stored["content"]
@@ -161,51 +152,48 @@ class RenderCache:
             MarkdownConverter.counter, excerpt.more = counter, more
             skipped.clear()
         more = excerpt.more
-        with self._watch() as watch:
+        recording = RecordingFiles(relpath.files) if relpath is not None else None
+        with self._watch() as watch, _swapped(relpath, recording):
             original(excerpt, page, separator)
-        if key is not None:
+        if key is not None and recording is not None:
             entry = {
                 "content": excerpt.content,
                 "more": excerpt.more if excerpt.more is not more else None,
                 "toc": _tokens(excerpt.toc),
                 **watch.effects(),
             }
-            self._save("excerpt", key, entry, watch)
+            self._save("excerpt", key, entry, watch, recording)
         return None
 
     # -- shared
-
-    def files_key(self, files) -> str:
-        """A hash of the site's files as links see them; computed once per build (``None``: the last one)."""
-        if files is None:
-            return self._files[2]
-        if self._files and self._files[:2] == (id(files), len(files)):
-            return self._files[2]
-        listing = sorted(
-            (f.src_uri, f.dest_uri, f.url, f.is_documentation_page(), str(getattr(f, "inclusion", ""))) for f in files
-        )
-        self._files = (id(files), len(files), _hash(listing))
-        return self._files[2]
 
     def report(self) -> str:
         return ", ".join(
             f"{self.misses[kind]} {kind}s converted, {self.hits[kind]} from cache" for kind in ("page", "excerpt")
         )
 
-    def _load(self, kind: str, key: str) -> dict | None:
-        if not self.read:
+    def _load(self, kind: str, key: str, files) -> dict | None:
+        """The entry under ``key`` if every file its conversion looked up is still what it was."""
+        if not self.read or files is None:
             return None
         text = self.store.get(kind, key)
         if text is None:
             return None
         try:
-            return json.loads(text)
-        except ValueError:
+            stored = json.loads(text)
+            lookups = stored["lookups"]
+        except (ValueError, KeyError, TypeError):
             return None
+        if any(_describe(files.get_file_from_path(path)) != seen for path, seen in lookups.items()):
+            return None
+        return stored
 
-    def _save(self, kind: str, key: str, entry: dict, watch) -> None:
-        if watch.logged or NUMBERED_ID.search(entry["content"]) or NUMBERED_ID.search(entry.get("more") or ""):
+    def _save(self, kind: str, key: str, entry: dict, watch, recording) -> None:
+        if watch.logged or recording.opaque:
             return
+        if NUMBERED_ID.search(entry["content"]) or NUMBERED_ID.search(entry.get("more") or ""):
+            return
+        entry["lookups"] = recording.lookups
         self.store.put(kind, key, json.dumps(entry, ensure_ascii=False))
 
     def _replay(self, stored: dict) -> None:
@@ -219,6 +207,59 @@ class RenderCache:
 
     def _watch(self):
         return _Watch(self.executor_html() if self.executor_html else None)
+
+
+class RecordingFiles:
+    """The site's Files as a conversion sees them, noting each file it looks up: a page's HTML depends on the
+    set of files only through these lookups (MkDocs resolves each relative link with one). Any other use of
+    the collection makes the conversion ``opaque``, and it is not stored."""
+
+    def __init__(self, files):
+        self._files = files
+        self.lookups: dict[str, list | None] = {}
+        self.opaque = False
+
+    def get_file_from_path(self, path: str):
+        found = self._files.get_file_from_path(path)
+        self.lookups[path] = _describe(found)
+        return found
+
+    def __getattr__(self, name):
+        self.opaque = True
+        return getattr(self._files, name)
+
+    def __iter__(self):
+        self.opaque = True
+        return iter(self._files)
+
+    def __len__(self):
+        self.opaque = True
+        return len(self._files)
+
+    def __contains__(self, item):
+        self.opaque = True
+        return item in self._files
+
+
+def _describe(file) -> list | None:
+    """What a link to ``file`` turns into: where it is published, and whether it is excluded from the site."""
+    return None if file is None else [file.src_uri, file.url, str(file.inclusion)]
+
+
+class _swapped:
+    """Give the excerpt's link resolver the recording Files for one conversion."""
+
+    def __init__(self, relpath, recording):
+        self.relpath, self.recording = relpath, recording
+
+    def __enter__(self):
+        if self.relpath is not None:
+            self.files, self.relpath.files = self.relpath.files, self.recording
+
+    def __exit__(self, *exc):
+        if self.relpath is not None:
+            self.relpath.files = self.files
+        return False
 
 
 class _Watch:

@@ -183,9 +183,9 @@ def test_serve_rebuilds_after_edits_match_clean_builds(tmp_path):
     reports = re.findall(r"pages: (\d+) pages converted, (\d+) from cache", log)
     assert len(reports) == len(STEPS), log[-4000:]
     assert int(reports[0][1]) == 0  # the first build converted everything
-    # A tag or category edit moves a post between listings without converting the other posts again. A new
-    # title or date gives the post a new URL, and adding or deleting a post changes the set of files links
-    # resolve against: then every page is converted again.
+    # Each edit converts again only the pages it changed: the edited post (a new title or date gives it a new
+    # URL), the added one, a listing page that is new (a new year's archive), and the one whose link to the
+    # deleted post went; every other page comes from the
+    # cache, its links checked against the files as they are now.
     steps = dict(zip(STEPS, reports, strict=True))
-    assert steps["tag"] == ("1", "21") and steps["category"] == ("1", "21"), reports
-    assert all(steps[step][1] == "0" for step in ("title", "date", "added post", "deleted post")), reports
+    assert all(int(converted) <= 3 and int(cached) >= 20 for converted, cached in reports[1:]), list(steps.items())
