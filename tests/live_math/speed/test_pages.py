@@ -185,7 +185,6 @@ def test_serve_rebuilds_after_edits_match_clean_builds(tmp_path):
     assert int(reports[0][1]) == 0  # the first build converted everything
     # Each edit converts again only the pages it changed: the edited post (a new title or date gives it a new
     # URL), the added one, a listing page that is new (a new year's archive), and the one whose link to the
-    # deleted post went; every other page comes from the
-    # cache, its links checked against the files as they are now.
+    # deleted post went; every other page comes from the cache, its links checked against the files as they are.
     steps = dict(zip(STEPS, reports, strict=True))
     assert all(int(converted) <= 3 and int(cached) >= 20 for converted, cached in reports[1:]), list(steps.items())
