@@ -106,6 +106,13 @@ class NotebookConfig(base.Config):
     enabled = c.Type(bool, default=True)
 
 
+class SpeedConfig(base.Config):
+    """Caches that make a warm build cheap: converted pages, blog excerpts and compiled templates."""
+
+    enabled = c.Type(bool, default=True)
+    """Keep converted pages and templates in ``<cache_dir>/build.sqlite``; off, every page converts every build."""
+
+
 class LiveMathConfig(base.Config):
     """Options of the ``live-math`` plugin."""
 
@@ -119,3 +126,4 @@ class LiveMathConfig(base.Config):
     notebook = c.SubConfig(NotebookConfig)
     serve_errors = c.Type(bool, default=True)
     """Under ``mkdocs serve``, answer pages with a failed build's errors until a build succeeds."""
+    speed = c.SubConfig(SpeedConfig)

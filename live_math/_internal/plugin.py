@@ -11,8 +11,9 @@ on_page_content   check the page's HTML and figures; add the notebook link
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
 on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
                   finished (BLOG_BUILD_DONE)
+on_env            keep compiled templates between builds
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
-on_build_error    stop every worker
+on_build_error    stop every worker; keep what the failed build stored, stop using the page cache
 on_shutdown       end the workers' parent process
 """
 
@@ -35,6 +36,12 @@ from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
 from live_math._internal.serve import show_build_errors
+from live_math._internal.speed import internals
+from live_math._internal.speed.pages import KINDS as PAGE_KINDS
+from live_math._internal.speed.pages import RenderCache, executor_probes
+from live_math._internal.speed.store import Store
+from live_math._internal.speed.templates import KIND as TEMPLATE_KIND
+from live_math._internal.speed.templates import StoreBytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 
@@ -50,6 +57,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.typesetter = Typesetter()
         self.zygotes = Zygotes()  # the workers' warm parent, kept across `mkdocs serve` rebuilds
         self.checker: Checker | None = None
+        self.store: Store | None = None
+        self.pages: RenderCache | None = None
 
     def on_startup(self, *, command, dirty):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
@@ -105,6 +114,18 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 markdown_extensions=config.markdown_extensions,
                 mdx_configs=config.mdx_configs,
             )
+        if self.config.speed.enabled:
+            # After the executor's install: the Markdown settings it changes are part of the page keys.
+            internals.install()
+            self.store = Store(self.cache_dir / "build.sqlite")
+            fence_outputs, executor_html = executor_probes(self.executor)
+            self.pages = RenderCache(self.store, config, fence_outputs, executor_html, read=not self.fresh)
+            internals.active = self.pages
+
+    def on_env(self, env, config, files):
+        if self.store is not None and not self.fresh:
+            env.bytecode_cache = StoreBytecodeCache(self.store)
+        return env
 
     def on_files(self, files, config):
         self.files = files
@@ -155,6 +176,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.typesetter.end_build()
         if self.checker:
             self.checker.finish(self.files, config)
+        if self.store is not None:
+            log.info(f"pages: {self.pages.report()}")
+            self._close_store(prune=(*PAGE_KINDS, TEMPLATE_KIND))
         if os.environ.get("BLOG_BUILD_DONE"):  # scripts/build.py swaps the new site in only if this exists
             Path(os.environ["BLOG_BUILD_DONE"]).write_text(config.site_dir, encoding="utf-8")
 
@@ -166,6 +190,16 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
     def on_build_error(self, error):
         if self.executor:
             self.executor.abort()
+        if self.store is not None:
+            self._close_store(prune=())
 
     def on_shutdown(self):
         self.zygotes.close()
+
+    def _close_store(self, prune) -> None:
+        internals.active = None
+        try:
+            self.store.end_build(prune)
+        finally:
+            self.store.close()
+            self.store = self.pages = None

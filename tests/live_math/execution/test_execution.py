@@ -58,6 +58,14 @@ class Site:
         )
         for name, text in posts.items():
             self.write(name, text)
+        # These tests watch the execution layer render (or not) each fence; the page cache, which would skip
+        # converting an unchanged page altogether, is tested on its own in tests/live_math/speed/.
+        config = self.project / "mkdocs.yml"
+        settings = config.read_text(encoding="utf-8")
+        assert settings.count("  - live-math:\n") == 1
+        config.write_text(
+            settings.replace("  - live-math:\n", "  - live-math:\n      speed:\n        enabled: false\n")
+        )
 
     def write(self, name: str, text: str) -> None:
         (self.project / POSTS / name).write_text(text, encoding="utf-8")

@@ -1,0 +1,67 @@
+"""Each reach of the page cache into MkDocs' and Material's internals (live_math/_internal/speed/internals.py)
+still finds what it expects: these fail when an upgrade moves one, before a build silently goes wrong."""
+
+from __future__ import annotations
+
+import inspect
+
+import yaml
+from material.plugins.blog import plugin as blog_plugin
+from material.plugins.blog import structure as blog_structure
+from mkdocs.structure import pages as mkdocs_pages
+
+from live_math._internal.speed import internals
+
+
+def original(place):
+    owner, name = place
+    function = getattr(owner, name)
+    return getattr(function, "__live_math_original__", function)
+
+
+def test_page_render_takes_config_and_files_and_sets_what_the_cache_restores():
+    render = original(internals.PAGE_RENDER)
+    assert list(inspect.signature(render).parameters) == ["self", "config", "files"]
+    source = inspect.getsource(render)
+    for assigned in (
+        "self.content",
+        "self.toc",
+        "self._title_from_render",
+        "self.present_anchor_ids",
+        "self.links_to_anchors",
+    ):
+        assert f"{assigned} =" in source, assigned
+    assert "get_toc(getattr(md, 'toc_tokens', []))" in source  # the table of contents is made from tokens
+    assert internals.PAGE_RENDER[0] is mkdocs_pages.Page
+    # Posts and blog views inherit it (only excerpts have their own).
+    assert "render" not in vars(blog_structure.Post) and "render" not in vars(blog_structure.View)
+
+
+def test_excerpt_render_converts_the_post_with_its_title_and_sets_content_more_and_toc():
+    render = original(internals.EXCERPT_RENDER)
+    assert list(inspect.signature(render).parameters) == ["self", "page", "separator"]
+    source = inspect.getsource(render)
+    assert 'self.markdown = "\\n\\n".join([f"# {self.post.title}", self.markdown])' in source
+    assert "if not self.post._title_from_render:" in source
+    for assigned in ("self.content", "self.more", "self.toc", "self.file.url = self.post.url"):
+        assert assigned in source, assigned
+    # The blog renders every listing's excerpts through it.
+    assert "excerpt.render(view, self.config.post_excerpt_separator)" in inspect.getsource(blog_plugin.BlogPlugin)
+
+
+def test_posts_parse_front_matter_through_the_module_loader_that_is_replaced():
+    source = inspect.getsource(blog_structure.Post.__init__)
+    assert "yaml.load(match.group(1), SafeLoader)" in source
+    internals.install()
+    assert blog_structure.SafeLoader is yaml.CSafeLoader
+    front_matter = "title: T\ndate: 2026-11-25\ntags: [a, b]\ndraft: false\n"
+    assert yaml.load(front_matter, yaml.CSafeLoader) == yaml.load(front_matter, yaml.SafeLoader)
+
+
+def test_the_wrappers_are_installed_once_and_call_through_without_a_build():
+    internals.install()
+    first = getattr(*internals.PAGE_RENDER)
+    internals.install()
+    assert getattr(*internals.PAGE_RENDER) is first
+    assert internals.active is None
+    assert first.__live_math_original__ is original(internals.PAGE_RENDER)
