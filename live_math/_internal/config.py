@@ -75,6 +75,10 @@ class ExecutionConfig(base.Config):
     preload = c.ListOfItems(c.Type(str), default=["numpy", "matplotlib"])
     """Modules the workers' parent process imports once, so that no session pays for importing them. Never
     the site's helper modules, which every worker imports afresh. A module that is not installed is skipped."""
+    snapshots = c.Type(int, default=16)
+    """Under ``mkdocs serve``, paused copies of the workers kept after each block, so that an edited block
+    resumes its session from the state after the block before it instead of replaying the session; at most
+    this many, the least recently used ended first. 0: none (every edit replays). A plain build keeps none."""
 
 
 class MathConfig(base.Config):

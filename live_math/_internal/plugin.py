@@ -1,6 +1,7 @@
 """The MkDocs plugin: maps MkDocs' build events onto the layer's parts, and does nothing else itself.
 
-on_startup        (present so that `mkdocs serve` keeps one instance, and one KaTeX, across rebuilds)
+on_startup        note whether this is `mkdocs serve` (which keeps one instance, one KaTeX and the workers'
+                  snapshots across rebuilds)
 on_config         date the build by the last commit (before other plugins read the date)
 on_pre_build      check the sources; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
@@ -14,7 +15,7 @@ on_post_build     save the caches; report what ran; fail with every problem the 
 on_env            keep compiled templates between builds
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
 on_build_error    stop every worker; keep what the failed build stored, stop using the page cache
-on_shutdown       end the workers' parent process
+on_shutdown       end the workers' parent process and every snapshot
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from live_math._internal.checks.front_matter import check_blog_posts
 from live_math._internal.config import LiveMathConfig
 from live_math._internal.execution.executor import Executor, parse_timeout
 from live_math._internal.execution.sessions import Limits
+from live_math._internal.execution.snapshots import Snapshots
 from live_math._internal.execution.workers import Zygotes
 from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
@@ -56,12 +58,15 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.notebooks: NotebookMaker | None = None
         self.typesetter = Typesetter()
         self.zygotes = Zygotes()  # the workers' warm parent, kept across `mkdocs serve` rebuilds
+        self.snapshots = Snapshots()  # paused copies of the workers, kept across `mkdocs serve` rebuilds
+        self.serving = False
         self.checker: Checker | None = None
         self.store: Store | None = None
         self.pages: RenderCache | None = None
 
     def on_startup(self, *, command, dirty):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
+        self.serving = command == "serve"
 
     @event_priority(100)  # before the RSS plugin's on_config, which reads the build date
     def on_config(self, config):
@@ -83,6 +88,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 workers=execution.workers or os.cpu_count() or 1,
                 preload=list(execution.preload),
                 zygotes=self.zygotes,
+                snapshots=self.snapshots,
+                snapshot_limit=execution.snapshots if self.serving else 0,  # a plain build edits nothing
             )
             if self.config.notebook.enabled:
                 self.notebooks = NotebookMaker(
@@ -194,6 +201,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self._close_store(prune=())
 
     def on_shutdown(self):
+        self.snapshots.close()
         self.zygotes.close()
 
     def _close_store(self, prune) -> None:

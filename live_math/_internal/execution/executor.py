@@ -63,6 +63,7 @@ from live_math._internal.execution.fences import LANGUAGES, tag_fences
 from live_math._internal.execution.limits import format_size, parse_seconds
 from live_math._internal.execution.runner import show_source
 from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, plan_page
+from live_math._internal.execution.snapshots import Snapshots
 from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
 
 log = logging.getLogger("mkdocs.plugins.execution")
@@ -109,7 +110,8 @@ class Executor:
     ``limits`` are the site's defaults per block; ``helpers`` the folders of helper modules snippets import
     (their parents are the snippets' import path; their files key the cache); ``cache_packages`` the
     distributions whose versions key the cache; ``workers`` how many sessions run at once; ``preload`` the
-    modules the workers' warm parent imports; ``zygotes`` keeps that parent across `mkdocs serve` rebuilds.
+    modules the workers' warm parent imports; ``zygotes`` keeps that parent across `mkdocs serve` rebuilds;
+    ``snapshots`` keeps at most ``snapshot_limit`` paused copies of the workers across them (0: none).
     """
 
     def __init__(
@@ -121,6 +123,8 @@ class Executor:
         workers: int,
         preload: list[str],
         zygotes: Zygotes,
+        snapshots: Snapshots | None = None,
+        snapshot_limit: int = 0,
     ):
         self.limits = limits
         self.helpers = helpers
@@ -128,6 +132,8 @@ class Executor:
         self.workers = workers
         self.preload = preload
         self.zygotes = zygotes
+        self.snapshots = snapshots
+        self.snapshot_limit = snapshot_limit
         self.starting = threading.Lock()
         self.build: Build | None = None
 
@@ -141,13 +147,18 @@ class Executor:
     def start_build(self, root: Path, cache_dir: Path, read_cache: bool, markdown_extensions, mdx_configs) -> None:
         """Start a build with no sessions and no outputs."""
         cache = ExecutionCache(cache_dir)
+        fingerprint = environment_fingerprint(self.helpers, self.cache_packages)
+        if self.snapshots is not None:
+            # What every session starts from: a snapshot taken from another start would not be a replay's state.
+            start = [fingerprint, self.preload, str(root), [str(path) for path in self.helpers], dict(os.environ)]
+            self.snapshots.start_build(self.snapshot_limit, start)
         self.build = Build(
             root=root,
             cache=cache,
             read_cache=read_cache,
-            fingerprint=environment_fingerprint(self.helpers, self.cache_packages),
+            fingerprint=fingerprint,
             markdown=markdown_fingerprint(markdown_extensions, mdx_configs),
-            runs=Runs(self._zygote, root, self.helpers, cache),
+            runs=Runs(self._zygote, root, self.helpers, cache, self.snapshots),
         )
 
     def plan_site(self, pages) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from live_math._internal.execution.cache import Entry, ExecutionCache, block_key
 from live_math._internal.execution.fences import Fence, find_fences
 from live_math._internal.execution.limits import parse_seconds, parse_size
+from live_math._internal.execution.snapshots import Snapshot
 from live_math._internal.execution.workers import Failure, Worker, WorkerError
 
 OWN_OPTIONS = ("exec_location", "timeout", "memory", "max_output", "silent", "measured")
@@ -110,45 +111,45 @@ def block_spec(fence: Fence, location: str, root: Path, limits: Limits) -> tuple
 
 
 class Runs:
-    """The workers of one build: at most ``workers`` sessions at once; :meth:`stop` kills them all."""
+    """The workers of one build: at most ``workers`` sessions at once; :meth:`stop` kills them all. With
+    ``snapshots`` enabled (`mkdocs serve`), a session resumes from the latest snapshot kept before its first
+    block that missed the cache, and every block run leaves a snapshot of its own (``snapshots.py``)."""
 
-    def __init__(self, zygote_for, root: Path, helpers: list[Path], cache: ExecutionCache):
+    def __init__(self, zygote_for, root: Path, helpers: list[Path], cache: ExecutionCache, snapshots=None):
         self.zygote_for = zygote_for  # a function giving the running Zygote (started on first use)
         self.root = root
         self.helpers = helpers
         self.cache = cache
+        self.snapshots = snapshots if snapshots is not None and snapshots.enabled else None
         self.running: set[Worker] = set()
         self.lock = threading.Lock()
         self.stopped = False
 
     def run(self, plan: Plan) -> dict[int, str | Failure]:
         """Run ``plan``'s blocks up to its last miss in a new worker; each index maps to an output or a
-        Failure (the run stops at the first). Outputs of blocks that missed are stored in the cache."""
+        Failure (the run stops at the first). Outputs of blocks that missed are stored in the cache. Blocks
+        before a resumed snapshot are not run and have no result."""
         results: dict[int, str | Failure] = {}
         if self.stopped:
             return results
         try:
-            worker = self.zygote_for().fork()
+            worker, first = self._worker(plan)
         except WorkerError as error:
             results[0] = Failure("setup", str(error))
             return results
         with self.lock:
             self.running.add(worker)
         try:
-            worker.start(
-                {
-                    "root": str(self.root),
-                    "path": [str(folder.parent) for folder in self.helpers],
-                    "filename": plan.path,
-                    "source": plan.source,
-                    "module": "snippet_" + re.sub(r"\W+", "_", f"{plan.path}_{plan.label}"),
-                    "environment": dict(os.environ),
-                }
-            )
-            for index, block in enumerate(plan.blocks[: plan.last_miss + 1]):
+            for index in range(first, plan.last_miss + 1):
+                block = plan.blocks[index]
                 if self.stopped:
                     break
-                outcome = block.problem or worker.run(block.spec)
+                key = (plan.path, plan.label, block.key)
+                snapshot = self.snapshots is not None and self.snapshots.get(key) is None
+                outcome = block.problem or worker.run(block.spec, snapshot=snapshot)
+                if worker.paused is not None:
+                    self._keep(key, worker.paused)
+                    worker.paused = None
                 if isinstance(outcome, str) and block.entry is None:
                     outcome = nothing_printed(block, outcome) or outcome
                     if isinstance(outcome, str):
@@ -161,6 +162,39 @@ class Runs:
             with self.lock:
                 self.running.discard(worker)
         return results
+
+    def _worker(self, plan: Plan) -> tuple[Worker, int]:
+        """A worker for ``plan`` and the index of the first block it runs: forked from the latest snapshot
+        before the first block that missed the cache, or else a new one from the zygote, given the session."""
+        if self.snapshots is not None:
+            misses = [index for index, block in enumerate(plan.blocks) if block.entry is None]
+            for index in reversed(range(misses[0] if misses else 0)):
+                key = (plan.path, plan.label, plan.blocks[index].key)
+                snapshot = self.snapshots.get(key)
+                if snapshot is not None:
+                    try:
+                        return snapshot.fork(), index + 1
+                    except WorkerError:
+                        self.snapshots.discard(key)  # it died: replay instead
+                    break
+        worker = self.zygote_for().fork()
+        worker.start(
+            {
+                "root": str(self.root),
+                "path": [str(folder.parent) for folder in self.helpers],
+                "filename": plan.path,
+                "source": plan.source,
+                "module": "snippet_" + re.sub(r"\W+", "_", f"{plan.path}_{plan.label}"),
+                "environment": dict(os.environ),
+            }
+        )
+        return worker, 0
+
+    def _keep(self, key: tuple, paused) -> None:
+        try:
+            self.snapshots.add(key, Snapshot(paused, self.root))
+        except WorkerError:
+            pass  # no snapshot: the next edit of this session replays it
 
     def stop(self) -> None:
         """Kill every running worker (the build failed); runs not yet started do nothing."""

@@ -162,15 +162,17 @@ class Zygote:
 
 
 class Worker:
-    """One session's process: blocks are sent one at a time and run in order in the same namespace."""
+    """One session's process: blocks are sent one at a time and run in order in the same namespace.
+    ``parent`` (the Zygote, or the snapshot it was forked from) tells its wait status once it ended."""
 
-    def __init__(self, zygote: Zygote, pid: int, channel: Connection, dump: int):
-        self.zygote = zygote
+    def __init__(self, parent, pid: int, channel: Connection, dump: int, root: Path = Path()):
+        self.parent = parent
         self.pid = pid
         self.channel = channel
         self.dump = dump
-        self.root = Path()
+        self.root = root
         self.killed = False
+        self.paused: socket.socket | None = None  # the channel of the snapshot taken after the last block
 
     def start(self, session: dict) -> None:
         """Give the worker its session: ``root``, ``path`` (import path), ``filename`` and ``source`` of the
@@ -178,9 +180,26 @@ class Worker:
         self.root = Path(session["root"])
         self._send(session)
 
-    def run(self, block: dict) -> str | Failure:
-        """Run ``block`` (code, first_line, workdir, width, timeout, memory, max_output); return what it printed."""
-        if not self._send(block):
+    def run(self, block: dict, snapshot: bool = False) -> str | Failure:
+        """Run ``block`` (code, first_line, workdir, width, timeout, memory, max_output); return what it printed.
+        With ``snapshot``, the worker then forks a paused copy of itself, whose channel is left in ``paused``
+        (see ``zygote.take_snapshot``)."""
+        self.paused = None
+        if not snapshot:
+            return self._run(block)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            outcome = self._run(block, theirs)
+        finally:
+            theirs.close()
+        if isinstance(outcome, str):
+            self.paused = ours
+        else:
+            ours.close()
+        return outcome
+
+    def _run(self, block: dict, pause: socket.socket | None = None) -> str | Failure:
+        if not self._send(block | {"snapshot": pause is not None}) or (pause and not self._send_fd(pause)):
             return self._died()
         if not self.channel.poll(block["timeout"] + SLACK):
             self.kill()
@@ -224,8 +243,16 @@ class Worker:
         except OSError:
             return False
 
+    def _send_fd(self, fd: socket.socket) -> bool:
+        try:
+            with socket.fromfd(self.channel.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as stream:
+                socket.send_fds(stream, [b"s"], [fd.fileno()])
+            return True
+        except OSError:
+            return False
+
     def _died(self) -> Failure:
-        status = self.zygote.exit_status(self.pid)
+        status = self.parent.exit_status(self.pid)
         self.kill()
         if status is None:
             return Failure("died", "the process running this snippet ended without answering")

@@ -29,6 +29,7 @@ import select
 import signal
 import socket
 import sys
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import ModuleType
@@ -176,10 +177,92 @@ def work(channel_fd: int, dump_fd: int) -> int:
             block = json.loads(channel.recv_bytes())
         except EOFError:
             return 0
+        pause_fd = receive_fd(channel) if block.get("snapshot") else None
         answer = run_block(block, namespace, start, root, dump, baseline)
         if os.getpid() != worker:
             os._exit(0)  # a copy the snippet forked: it must not answer in the worker's name
+        if pause_fd is not None and "output" not in answer:
+            os.close(pause_fd)  # the session stops at a failure: nothing will resume from here
+        elif pause_fd is not None and (resumed := take_snapshot(pause_fd, channel, dump)) is not None:
+            # This process is a new worker forked from the snapshot: it waits for the session's next block.
+            channel, dump = resumed
+            worker = os.getpid()
+            continue
         channel.send_bytes(json.dumps(answer).encode())
+
+
+def receive_fd(channel: Connection) -> int:
+    """The file descriptor the parent sends right after a block that asks for a snapshot."""
+    with socket.fromfd(channel.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as stream:
+        _, fds, _, _ = socket.recv_fds(stream, 1, 1)
+    return fds[0]
+
+
+def take_snapshot(pause_fd: int, channel: Connection, dump) -> tuple[Connection, object] | None:
+    """Fork a paused copy of this worker, holding the session's state after the block just run.
+
+    In the worker, return None at once. The copy (a process group of its own) answers on ``pause_fd``
+    (SOCK_SEQPACKET, one JSON object per packet): ``{"paused": pid}`` once; for each ``{"fork": n}`` with a
+    channel and a dump pipe, it forks a new worker from its state and answers ``{"forked": pid}``; for
+    ``{"wait": pid}``, that worker's wait status (None if it has not ended within 10 s). It stays paused
+    until the parent closes ``pause_fd``, then exits. In each worker it forks, this function returns that
+    worker's channel and dump pipe, and the worker goes on where the session was.
+    """
+    if os.fork() != 0:
+        os.close(pause_fd)
+        return None
+    try:
+        os.setsid()
+        channel.close()  # the worker's: its parent must see it end when the worker does
+        dump.close()
+        control = socket.socket(fileno=pause_fd)
+        control.send(json.dumps({"paused": os.getpid()}).encode())
+        statuses: dict[int, int] = {}
+        while True:
+            try:
+                message, fds, _, _ = socket.recv_fds(control, 4096, 2)
+            except OSError:
+                message, fds = b"", []
+            if not message:
+                os._exit(0)
+            request = json.loads(message)
+            if "fork" in request:
+                pid = os.fork()
+                if pid == 0:
+                    os.setsid()
+                    control.close()
+                    return Connection(fds[0]), os.fdopen(fds[1], "w", encoding="utf-8")
+                for fd in fds:
+                    os.close(fd)
+                control.send(json.dumps({"forked": request["fork"], "pid": pid}).encode())
+            elif "wait" in request:
+                control.send(json.dumps({"status": wait_for(request["wait"], statuses)}).encode())
+            reap_into(statuses)
+    except BaseException:
+        os._exit(1)
+
+
+def reap_into(statuses: dict[int, int]) -> None:
+    """Reap the ended workers a snapshot forked, keeping their statuses until asked."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        statuses[pid] = status
+        if len(statuses) > 256:  # nobody asks for the status of a worker that ended normally
+            del statuses[next(iter(statuses))]
+
+
+def wait_for(pid: int, statuses: dict[int, int], timeout: float = 10.0) -> int | None:
+    deadline = time.monotonic() + timeout
+    while pid not in statuses and time.monotonic() < deadline:
+        reap_into(statuses)
+        if pid not in statuses:
+            time.sleep(0.01)
+    return statuses.pop(pid, None)
 
 
 def run_block(block: dict, namespace: dict, start: dict, root: Path, dump, baseline: int) -> dict:
