@@ -28,15 +28,16 @@ class PositiveNumber(c.Type):
 
 
 class PositiveInteger(c.Type):
-    """A whole number greater than zero."""
+    """A whole number greater than zero (or, with ``minimum=0``, not below zero)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, minimum: int = 1, **kwargs):
         super().__init__(int, **kwargs)
+        self.minimum = minimum
 
     def run_validation(self, value):
         value = super().run_validation(value)
-        if isinstance(value, bool) or value < 1:
-            raise base.ValidationError(f"expected a whole number greater than 0, got {value!r}")
+        if isinstance(value, bool) or value < self.minimum:
+            raise base.ValidationError(f"expected a whole number of at least {self.minimum}, got {value!r}")
         return value
 
 
@@ -75,7 +76,7 @@ class ExecutionConfig(base.Config):
     preload = c.ListOfItems(c.Type(str), default=["numpy", "matplotlib"])
     """Modules the workers' parent process imports once, so that no session pays for importing them. Never
     the site's helper modules, which every worker imports afresh. A module that is not installed is skipped."""
-    snapshots = c.Type(int, default=16)
+    snapshots = PositiveInteger(minimum=0, default=16)
     """Under ``mkdocs serve``, paused copies of the workers kept after each block, so that an edited block
     resumes its session from the state after the block before it instead of replaying the session; at most
     this many, the least recently used ended first. 0: none (every edit replays). A plain build keeps none."""

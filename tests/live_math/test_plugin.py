@@ -67,6 +67,7 @@ def project_with(tmp_path: Path, plugin_block: str, posts: dict[str, str] | None
         ("      execution:\n        timout: 5", "Sub-option 'timout'"),  # a typo: strict mode makes it fatal
         ("      execution:\n        timeout: -1", "expected a number greater than 0, got -1"),
         ("      execution:\n        timeout: soon", "Expected type"),
+        ("      execution:\n        snapshots: -1", "expected a whole number of at least 0, got -1"),
         ("      math:\n        macros: [R]", "math"),
         ("      cache_directory: .cache", "cache_directory"),
     ],

@@ -16,7 +16,9 @@ Control socket (SOCK_SEQPACKET, one JSON object per packet):
 When the parent closes the socket (it ended, or was killed), the zygote kills every worker and exits.
 
 A worker reads JSON messages on its channel: first the session (``start``), then one block at a time,
-answering each with ``{"output": ...}`` or ``{"failure": {...}}``.
+answering each with ``{"output": ...}`` or ``{"failure": {...}}``. A block with ``"snapshot": true`` is
+followed on the channel by one byte carrying a socket: after the block ran without failing, the worker
+forks a paused copy of itself that answers on that socket (``take_snapshot``; ``snapshots.py``).
 """
 
 from __future__ import annotations
