@@ -78,7 +78,8 @@ class Snapshot:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.control.close()
+        with self.lock:  # after the kill: a fork from it under way sees its channel end, then fails
+            self.control.close()
 
 
 class Snapshots:
