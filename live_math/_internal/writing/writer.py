@@ -1,0 +1,121 @@
+"""One page's technical writing, in two steps around the Markdown conversion.
+
+``rewrite_markdown`` (on_page_markdown) numbers equations and citations and links references in the
+Markdown itself, so the blog's excerpts and the feed, which convert a post's Markdown again, read the same
+numbers and links; ``finish_content`` (on_page_content, before the search plugin reads the page) gives the
+numbered displays and captioned figures their ids and fills in figure and table references. The search
+index keeps each formula's TeX (with ``\\tag{n}`` where ``\\label`` was); KaTeX typesets later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from live_math._internal.writing import citations, equations, figures
+from live_math._internal.writing.source import Source, apply_edits, front_matter_lines
+
+
+class Writing:
+    """Equations, figures and citations of a build's pages; the site-wide bibliography is read once per build."""
+
+    def __init__(self):
+        self.bibs: dict[Path, tuple[float, dict]] = {}  # path -> (mtime, entries), kept across serve rebuilds
+        self.equations: dict[str, dict] = {}  # src_uri -> {label: Equation}
+
+    def start_build(self, project: Path, docs_dir: Path, bibliography: str, style: str) -> None:
+        self.project = project
+        self.docs_dir = docs_dir
+        self.site_bib = docs_dir / bibliography if bibliography else None
+        self.style = style
+        self.equations = {}
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.project.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def rewrite_markdown(self, markdown: str, page) -> str:
+        """The page's Markdown with equations numbered, references linked and citations resolved."""
+        if "\\label" not in markdown and "ref" not in markdown and "@" not in markdown:
+            return markdown
+        path = self._shown(Path(page.file.abs_src_path))
+        source = Source(markdown, front_matter_lines(_source_text(page, markdown), markdown))
+        numbered, edits, errors = equations.number_equations(source)
+        ref_edits, ref_errors = equations.link_references(source, numbered)
+        edits += ref_edits
+        errors += ref_errors
+        section = ""
+        if citations.find_citations(source):
+            try:
+                entries, names = self._entries(page)
+            except citations.BibError as error:
+                raise PluginError(str(error)) from error
+            cite_edits, section, cite_errors = citations.cite(source, entries, self.style, names)
+            edits += cite_edits
+            errors += cite_errors
+        if errors:
+            raise PluginError("\n".join(f"{path}:{error}" for error in errors))
+        self.equations[page.file.src_uri] = numbered
+        return apply_edits(markdown, edits) + section
+
+    def finish_content(self, page_html: str, page) -> str:
+        """Ids on numbered displays and captioned figures, text in figure references; every id made known to
+        MkDocs' anchor validation (it checks the links after all pages are converted)."""
+        added: list[str] = []
+        numbered = self.equations.get(page.file.src_uri)
+        if numbered:
+            page_html, added = equations.anchor_equations(page_html, numbered)
+        path = self._shown(Path(page.file.abs_src_path))
+
+        def locate(target: str) -> str:
+            text = _source_text(page, "")
+            index = text.find(f"](#{target})")
+            return f"{path}:{text.count(chr(10), 0, index) + 1}: " if index >= 0 else f"{path}: "
+
+        try:
+            page_html = figures.link_figures(page_html, locate)
+        except figures.FigureError as error:
+            raise PluginError(str(error)) from error
+        if added and page.present_anchor_ids is not None:
+            page.present_anchor_ids.update(added)
+        return page_html
+
+    def _entries(self, page) -> tuple[dict[str, dict], str]:
+        """The keys a page may cite: the site's bibliography and the post's own ``bibliography:`` files."""
+        files = []
+        if self.site_bib and self.site_bib.is_file():
+            files.append(self.site_bib)
+        own = page.meta.get("bibliography") or []
+        post = Path(page.file.abs_src_path)
+        for name in [own] if isinstance(own, str) else own:
+            if not isinstance(name, str):
+                raise citations.BibError(f"{self._shown(post)}: bibliography: expected a path or a list of paths")
+            path = post.parent / name
+            if not path.is_file():
+                raise citations.BibError(
+                    f"{self._shown(post)}: bibliography: '{name}' does not exist (paths are relative to the post)"
+                )
+            files.append(path)
+        entries: dict[str, dict] = {}
+        for path in files:
+            entries.update(self._load(path))
+        names = " and ".join(self._shown(path) for path in files) or "no bibliography"
+        return entries, names
+
+    def _load(self, path: Path) -> dict[str, dict]:
+        mtime = path.stat().st_mtime
+        cached = self.bibs.get(path)
+        if cached is None or cached[0] != mtime:
+            self.bibs[path] = (mtime, citations.load_bib(path, self._shown(path)))
+        return self.bibs[path][1]
+
+
+def _source_text(page, default: str) -> str:
+    """The page's file as written (front matter included), so lines are the file's own."""
+    try:
+        return page.file.content_string
+    except (OSError, TypeError, ValueError):
+        return default
