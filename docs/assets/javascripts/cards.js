@@ -26,7 +26,11 @@
       node.remove();
     });
     copy.querySelectorAll("a, [tabindex]").forEach(function (node) { node.setAttribute("tabindex", "-1"); });
-    return copy;
+    if (copy.tagName !== "LI") return copy;
+    // A list item alone is not valid outside its list: keep its content only.
+    var content = document.createElement("div");
+    while (copy.firstChild) content.appendChild(copy.firstChild);
+    return content;
   }
 
   function ensureCard() {
@@ -52,6 +56,9 @@
     var box = ensureCard();
     box.replaceChildren(copyOf(target));
     box.dataset.kind = link.classList.contains("footnote-ref") ? "footnote" : (link.dataset.lmKind || "citation");
+    // A typeset formula reads as MathML, which gives the tooltip no name: name it after the link.
+    if (box.dataset.kind === "equation") box.setAttribute("aria-label", "Equation " + link.textContent.trim());
+    else box.removeAttribute("aria-label");
     box.hidden = false;
     owner = link;
     link.setAttribute("aria-describedby", box.id);

@@ -1,0 +1,135 @@
+"""Cards and sidenotes in a real Chromium: hover and focus show a reference's card, Escape hides it, the
+page stays accessible with a card open, footnotes move to the margin only on very wide screens."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, AXE, VIEWS, assert_clean, open_page
+from tests.test_writing import POST_URL, writing_site  # noqa: F401 - the session fixture, shared
+
+WIDE = {"color_scheme": "light", "viewport": {"width": 1800, "height": 1000}}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def post_url(writing_site):  # noqa: F811 - the fixture imported above
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=writing_site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{POST_URL}"
+    server.shutdown()
+    server.server_close()
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("view", ["light", "dark"])
+def test_hovering_a_reference_shows_its_equation_in_a_card(browser, post_url, view):
+    context = browser.new_context(**VIEWS[view])
+    try:
+        page, load = open_page(context, post_url)
+        assert_clean(load)
+        card = page.locator("#lm-card")
+        page.locator('a.lm-xref[href="#eq:step"]').first.hover()
+        card.wait_for(state="visible")
+        assert card.locator(".katex-display").count() == 1
+        assert "θ" in card.inner_text() or card.locator("math").count() == 1
+        assert page.locator('a.lm-xref[href="#eq:step"]').first.get_attribute("aria-describedby") == "lm-card"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"writing-equation-card-{view}.png")
+        assert not serious_violations(page), "with the equation card open"
+        page.mouse.move(0, 0)
+        card.wait_for(state="hidden")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("view", ["light", "dark"])
+def test_focusing_a_citation_shows_its_reference_and_escape_hides_it(browser, post_url, view):
+    context = browser.new_context(**VIEWS[view])
+    try:
+        page, load = open_page(context, post_url)
+        assert_clean(load)
+        card = page.locator("#lm-card")
+        citation = page.locator('a.lm-cite[href="#ref-godel1931"]').first
+        citation.focus()
+        card.wait_for(state="visible")
+        assert "K. Gödel" in card.inner_text() and "Monatshefte" in card.inner_text()
+        assert card.get_attribute("role") == "tooltip"
+        page.screenshot(path=ARTIFACTS / f"writing-citation-card-{view}.png")
+        assert not serious_violations(page), "with the citation card open"
+        page.keyboard.press("Escape")
+        card.wait_for(state="hidden")
+        assert citation.get_attribute("aria-describedby") is None
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#ref-godel1931"  # focus stays
+    finally:
+        context.close()
+
+
+def test_a_figure_reference_and_a_footnote_call_show_cards(browser, post_url):
+    context = browser.new_context(**VIEWS["light"])
+    try:
+        page, _ = open_page(context, post_url)
+        card = page.locator("#lm-card")
+        page.locator('a.lm-xref[href="#fig-square"]').focus()
+        card.wait_for(state="visible")
+        assert "A square drawn by the build" in card.inner_text()
+        page.locator("a.footnote-ref").first.focus()
+        card.wait_for(state="visible")
+        assert "Too large a step diverges" in card.inner_text()
+        assert "↩" not in card.inner_text()
+    finally:
+        context.close()
+
+
+def test_without_javascript_a_reference_still_leads_to_its_equation(browser, post_url):
+    context = browser.new_context(java_script_enabled=False, **VIEWS["light"])
+    try:
+        page, _ = open_page(context, post_url)
+        page.locator('a.lm-xref[href="#eq:stable"]').first.click()
+        page.wait_for_function("location.hash === '#eq:stable'")
+        box = page.locator('[id="eq:stable"]').bounding_box()
+        assert box and 0 <= box["y"] < 1000, "the equation is not scrolled into view"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("view", ["light", "dark"])
+def test_footnotes_are_sidenotes_beside_their_call_on_very_wide_screens_only(browser, post_url, view):
+    context = browser.new_context(**{**WIDE, "color_scheme": view})
+    try:
+        page, load = open_page(context, post_url)
+        assert_clean(load)
+        note = page.locator(".lm-sidenote")
+        note.wait_for(state="visible")
+        call = page.locator("a.footnote-ref").first.bounding_box()
+        text = page.locator("article.md-content__inner").bounding_box()
+        toc = page.locator(".md-sidebar--secondary").bounding_box()
+        box = note.bounding_box()
+        assert abs(box["y"] - call["y"]) < 40, "the sidenote is not beside the line that calls it"
+        assert box["x"] >= text["x"] + text["width"], "the sidenote overlaps the text"
+        assert box["x"] + box["width"] <= toc["x"] + 1, "the sidenote overlaps the table of contents"
+        page.locator("a.footnote-ref").first.scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / f"writing-sidenote-{view}.png")
+        assert not serious_violations(page)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_function("document.querySelectorAll('.lm-sidenote').length === 0")
+        page.emulate_media(media="print")
+    finally:
+        context.close()
