@@ -37,7 +37,14 @@ The first paragraph is the excerpt: the blog's index shows everything above the 
 
 ## A number computed when the site is built
 
-A grid search for the minimum of $L(x) = 1 + (x - 5)^2$ on $[0, 10]$:
+A loss with one minimum, numbered because of its `\\label` (see CONTRIBUTING.md, "Equations and citations"):
+
+$$
+L(x) = 1 + (x - 5)^2 \\label{{eq:loss}}
+$$
+
+Backpropagation [@rumelhart1986learning] gives the slope that gradient descent follows; a grid search for the
+minimum of $\\eqref{{eq:loss}}$ on $[0, 10]$ needs no slope at all:
 
 ```python exec="on" source="above"
 from snippets.optimization import grid_argmin

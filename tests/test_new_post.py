@@ -41,6 +41,12 @@ def test_a_new_post_builds_and_shows_its_snippets_output(tmp_path):
     page = site / unquote(urlsplit(url).path).strip("/") / "index.html"
     # min of 1 + (x - 5)^2 is 1, at x = 5, which lies on the grid of 1001 points of [0, 10]
     assert "The smallest loss on the grid is 1.00, at x = 5.00." in page.read_text()
+    # One labelled equation, a reference to it and a citation, as CONTRIBUTING.md documents them.
+    html = page.read_text()
+    assert '<div class="lm-equation" id="eq:loss">' in html
+    assert re.search(r'<a class="lm-xref" data-lm-kind="equation" href="#eq:loss">\(1\)</a>', html)
+    assert '[<a class="lm-cite" href="#ref-rumelhart1986learning">1</a>]' in html
+    assert '<li id="ref-rumelhart1986learning">' in html
 
 
 def test_the_placeholder_description_is_flagged_and_still_valid(tmp_path):
