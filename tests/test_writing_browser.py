@@ -128,8 +128,10 @@ def test_footnotes_are_sidenotes_beside_their_call_on_very_wide_screens_only(bro
         page.locator("a.footnote-ref").first.scroll_into_view_if_needed()
         page.screenshot(path=ARTIFACTS / f"writing-sidenote-{view}.png")
         assert not serious_violations(page)
+        page.emulate_media(media="print")
+        assert not note.is_visible(), "a sidenote is printed: print shows the footnotes at the end"
+        page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1280, "height": 900})
         page.wait_for_function("document.querySelectorAll('.lm-sidenote').length === 0")
-        page.emulate_media(media="print")
     finally:
         context.close()
