@@ -1,7 +1,8 @@
 """Check the math of a finished page: TeX that KaTeX would not render, and TeX left untypeset.
 
-KaTeX runs with ``trust: false``: ``\\href``, ``\\url``, ``\\htmlId``, … parse without an error and come out
-as red text, so they are refused here by name. Math that arithmatex did not recognise (``$$`` without a
+KaTeX trusts nothing but ``\\href`` to an anchor of the same page (``\\href{#eq:loss}{(1)}``, what an equation
+reference inside a formula becomes): ``\\href`` elsewhere, ``\\url``, ``\\htmlId``, … parse without an error
+and come out as red text, so they are refused here by name. Math that arithmatex did not recognise (``$$`` without a
 blank line around it, a ``\\(`` in a snippet's HTML) reaches the page as raw TeX; it is found on the
 finished page, outside code, and traced back to its source line.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-# Commands KaTeX renders only when trusted; the site does not trust (a formula could link or style anything).
-TRUST_BLOCKED = re.compile(r"\\(href|url|htmlId|htmlClass|htmlStyle|htmlData|includegraphics)(?![A-Za-z])")
+# Commands KaTeX renders only when trusted; the site does not trust (a formula could link or style anything),
+# except \href to a place on the same page, which equation references inside a formula become.
+TRUST_BLOCKED = re.compile(r"\\(href(?!\s*\{#)|url|htmlId|htmlClass|htmlStyle|htmlData|includegraphics)(?![A-Za-z])")
 RAW_MATH = re.compile(r"\$\$|\\[(\[]")
 # Where TeX-looking text is code or TeX source, not leftover math.
 NOT_PROSE = {"pre", "code", "script", "style", "annotation", "textarea", "kbd", "samp"}

@@ -27,6 +27,7 @@ KNOWN_KEYS = {
     "Material's blog": {"date", "authors", "categories", "draft", "pin", "links", "readtime", "slug"},
     "the tags plugin": {"tags"},
     "the RSS plugin": {"author", "authors", "description", "draft", "image", "illustration", "rss"},
+    "live-math's writing": {"bibliography"},
 }
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")

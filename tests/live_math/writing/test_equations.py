@@ -77,3 +77,10 @@ def test_the_converted_display_gets_the_label_as_its_id():
     assert added == ["eq:x"]
     assert '<div class="lm-equation" id="eq:x"><div class="arithmatex">\\[\nx \\tag{1}\n\\]</div></div>' in html
     assert '<div class="arithmatex">\\[y\\]</div>' in html
+
+
+def test_the_page_check_lets_through_only_the_same_page_links_references_become():
+    from live_math._internal.checks.math import blocked_command
+
+    assert blocked_command("y = \\href{#eq:x}{\\text{(1)}}") is None
+    assert blocked_command("\\href{https://example.com}{x}") == "\\href"
