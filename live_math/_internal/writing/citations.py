@@ -21,7 +21,9 @@ from live_math._internal.writing.source import Source
 
 # A bracketed group holding an @ that is not a link ("[…](…)", "[…][…]"), a link definition ("[…]:"),
 # an image or an escaped bracket.
-CITATION = re.compile(r"(?<![\\!\]])\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[{:])")
+CITATION = re.compile(r"(?<![\\!\]])\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[{])")
+# `[label]: https://…` at the start of a line defines a link; anywhere else `[@key]:` is a citation and a colon.
+LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\[\]]*\]:", re.MULTILINE)
 ITEM = re.compile(
     r"\s*(?P<prefix>(?:[^@;]*\s)?)@(?P<key>\w[\w:.#$%&+?<>~/-]*?)\s*(?:,\s*(?P<locator>[^;]*?))?\s*\Z", re.DOTALL
 )
@@ -87,11 +89,28 @@ def parse_citation(body: str) -> list[Cited] | None:
 def find_citations(source: Source) -> list[tuple[int, int, list[Cited]]]:
     """Every citation of the page's prose (not code, not math) as ``(start, end, items)``."""
     found = []
-    for match in CITATION.finditer(source.prose):
+    for match in _candidates(source):
         items = parse_citation(match.group("body"))
         if items:
             found.append((match.start(), match.end(), items))
     return found
+
+
+def _candidates(source: Source):
+    """Bracketed texts of the prose that hold an ``@``, link definitions left out."""
+    definitions = {m.start() + m.group(0).index("[") for m in LINK_DEFINITION.finditer(source.prose)}
+    return [m for m in CITATION.finditer(source.prose) if m.start() not in definitions]
+
+
+def malformed_citations(source: Source) -> list[str]:
+    """``LINE: what is wrong`` for each bracket of the prose that names a key (``@key``) but is not a citation
+    this syntax reads: it would otherwise reach the page as raw text."""
+    return [
+        f"{source.line(match.start())}: {match.group(0)[:80]!r} looks like a citation but is not one: write "
+        "[@key], [@key1; @key2], [@key, p. 12] or [see @key] (text after a key goes after a comma)"
+        for match in _candidates(source)
+        if re.search(r"(?:^|[\s;\[])@\w", match.group("body")) and parse_citation(match.group("body")) is None
+    ]
 
 
 def _latex_to_text(value: str) -> str:

@@ -9,12 +9,19 @@ index keeps each formula's TeX (with ``\\tag{n}`` where ``\\label`` was); KaTeX 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from live_math._internal.writing import citations, equations, figures
 from live_math._internal.writing.source import Source, apply_edits, front_matter_lines
+
+# A citation that the writer did not turn into a link, and the code where `[@key]` is shown on purpose.
+RAW_CITATION = re.compile(r"\[(?:[^\[\]<>]*\s)?@\w[^\[\]<>]*\]")
+CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
+SOURCE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.DOTALL | re.MULTILINE)
+SOURCE_CODE_SPAN = re.compile(r"(`+)[^\n]+?\1")
 
 
 class Writing:
@@ -48,6 +55,7 @@ class Writing:
         edits += ref_edits
         errors += ref_errors
         section = ""
+        errors += citations.malformed_citations(source)
         if citations.find_citations(source):
             try:
                 entries, names = self._entries(page)
@@ -79,6 +87,19 @@ class Writing:
             page_html = figures.link_figures(page_html, locate)
         except figures.FigureError as error:
             raise PluginError(str(error)) from error
+        text = _blank_code(_source_text(page, ""))
+        for leftover in RAW_CITATION.finditer(CODE.sub("", page_html)):
+            # Written as \[@…] on purpose, it shows as brackets; unescaped, the writer failed to read it.
+            unescaped = [
+                m.start() for m in re.finditer(re.escape(leftover.group(0)), text) if text[m.start() - 1] != "\\"
+            ]
+            if unescaped:
+                where = f"{path}:{text.count(chr(10), 0, unescaped[0]) + 1}"
+                raise PluginError(
+                    f"{where}: {leftover.group(0)!r} would be published as raw text: it was not read as a citation.\n"
+                    "  Write [@key], [@key1; @key2], [@key, p. 12] or [see @key]; in prose that is not a citation,"
+                    " escape the bracket as \\[."
+                )
         if added and page.present_anchor_ids is not None:
             page.present_anchor_ids.update(added)
         return page_html
@@ -111,6 +132,12 @@ class Writing:
         if cached is None or cached[0] != mtime:
             self.bibs[path] = (mtime, citations.load_bib(path, self._shown(path)))
         return self.bibs[path][1]
+
+
+def _blank_code(text: str) -> str:
+    """``text`` with its code fences and code spans blanked out, line numbers kept."""
+    text = SOURCE_FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return SOURCE_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _source_text(page, default: str) -> str:

@@ -13,6 +13,7 @@ from live_math._internal.writing.citations import (
     find_citations,
     format_entries,
     load_bib,
+    malformed_citations,
     parse_citation,
 )
 from live_math._internal.writing.source import Source, apply_edits
@@ -36,6 +37,18 @@ def test_pandoc_citation_forms_are_parsed():
 def test_links_footnotes_code_and_math_are_not_citations():
     markdown = "[@a](https://x.org) [^1] `[@b]` $[@c]$ [mail@example.com] \\[@d] [@e]\n"
     assert [items for _, _, items in find_citations(Source(markdown))] == [[Cited("e", "", "")]]
+
+
+def test_a_bracket_naming_a_key_that_is_no_citation_is_reported_not_published():
+    markdown = "Fine [@a] and [mail@example.com].\n\nBad [@a; see @b for the history] here.\n"
+    (problem,) = malformed_citations(Source(markdown))
+    assert problem.startswith("3: '[@a; see @b for the history]' looks like a citation but is not one: write [@key]")
+    assert malformed_citations(Source("[@a; see @b, for the history]\n")) == []
+
+
+def test_a_citation_before_a_colon_is_a_citation_but_a_link_definition_is_not():
+    markdown = "- Karpathy's micrograd [@k]: reverse mode.\n\n[@def]: https://example.org\n"
+    assert [items for _, _, items in find_citations(Source(markdown))] == [[Cited("k", "", "")]]
 
 
 def test_bibtex_with_latex_becomes_csl(entries):
