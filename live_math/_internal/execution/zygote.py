@@ -120,14 +120,21 @@ def serve(control: socket.socket) -> None:
                 pass
 
 
-def reap(control: socket.socket, workers: set[int]) -> None:
-    while workers:
+def ended_children():
+    """``(pid, wait status)`` of each child that has ended so far, without waiting for the others."""
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        yield pid, status
+
+
+def reap(control: socket.socket, workers: set[int]) -> None:
+    """Tell the parent of each worker that ended, and end what it started."""
+    for pid, status in ended_children():
         workers.discard(pid)
         kill_group(pid)  # what the worker started ends with it
         try:
@@ -246,13 +253,7 @@ def take_snapshot(pause_fd: int, channel: Connection, dump) -> tuple[Connection,
 
 def reap_into(statuses: dict[int, int]) -> None:
     """Reap the ended workers a snapshot forked, keeping their statuses until asked."""
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+    for pid, status in ended_children():
         statuses[pid] = status
         if len(statuses) > 256:  # nobody asks for the status of a worker that ended normally
             del statuses[next(iter(statuses))]
