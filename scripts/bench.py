@@ -777,7 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in (n for n in sizes if n in SERVE_SIZES):
             print(f"mkdocs serve, {size} posts: {repeats} prose edits …", flush=True)
             site = synthetic_site(workspace / f"serve-{size}", size)
-            reloads[f"prose, {size} posts"] = edit_to_reload(site, repeats, kinds=("prose",))[0]["prose"]
+            times, blocks = edit_to_reload(site, repeats, kinds=("prose",))
+            reloads[f"prose, {size} posts"], reload_blocks[f"prose, {size} posts"] = times["prose"], blocks["prose"]
         chromium, _ = find_chromium()
         print(f"post page in Chromium ({chromium or 'not installed: skipped'}) …", flush=True)
         weight = page_weight(facts["site"], facts["post_path"], chromium) if chromium else None
