@@ -7,6 +7,7 @@ MkDocs validates them before anything builds: a misspelt option is a warning (an
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -145,3 +146,8 @@ class LiveMathConfig(base.Config):
     """Under ``mkdocs serve``, answer pages with a failed build's errors until a build succeeds."""
     speed = c.SubConfig(SpeedConfig)
     writing = c.SubConfig(WritingConfig)
+
+
+def project_dir(config) -> Path:
+    """The folder of the site's mkdocs.yml, absolute: MkDocs keeps the path given to ``-f`` as typed."""
+    return Path(config.config_file_path).resolve().parent

@@ -14,6 +14,8 @@ on_post_page      typeset the finished page's formulas (after search has indexed
 on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
                   finished (BLOG_BUILD_DONE)
 on_env            keep compiled templates between builds
+on_page_context   hand the page's template its stored output when nothing it reads has changed (last, after
+                  the blog has put the listing's excerpts in the context)
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
 on_build_error    stop every worker; keep what the failed build stored, stop using the page cache
 on_shutdown       end the workers' parent process and every snapshot
@@ -30,7 +32,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from live_math._internal.caching import cache_dir, new_build
 from live_math._internal.checks.checker import Checker
 from live_math._internal.checks.front_matter import check_blog_posts
-from live_math._internal.config import LiveMathConfig
+from live_math._internal.config import LiveMathConfig, project_dir
 from live_math._internal.execution.executor import Executor, parse_timeout
 from live_math._internal.execution.sessions import Limits
 from live_math._internal.execution.snapshots import Snapshots
@@ -40,8 +42,12 @@ from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
 from live_math._internal.serve import show_build_errors
 from live_math._internal.speed import internals
+from live_math._internal.speed.html_reads import KINDS as HTML_READ_KINDS
+from live_math._internal.speed.html_reads import HtmlReads
 from live_math._internal.speed.pages import KINDS as PAGE_KINDS
 from live_math._internal.speed.pages import RenderCache, executor_probes
+from live_math._internal.speed.rendered import KINDS as RENDERED_KINDS
+from live_math._internal.speed.rendered import Renderings
 from live_math._internal.speed.store import Store
 from live_math._internal.speed.templates import KIND as TEMPLATE_KIND
 from live_math._internal.speed.templates import StoreBytecodeCache
@@ -65,6 +71,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.checker: Checker | None = None
         self.store: Store | None = None
         self.pages: RenderCache | None = None
+        self.renderings: Renderings | None = None
+        self.html_reads: HtmlReads | None = None
         self.writing = Writing()
 
     def on_startup(self, *, command, dirty):
@@ -73,7 +81,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     @event_priority(100)  # before the RSS plugin's on_config, which reads the build date
     def on_config(self, config):
-        self.project = Path(config.config_file_path).parent
+        self.project = project_dir(config)
         if self.config.reproducible and not date_build_by_last_commit(self.project):
             log.info("not a git checkout: feed and sitemap dates come from the clock")
         self.cache_dir = cache_dir(self.project, self.config.cache_dir)
@@ -134,11 +142,21 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             fence_outputs, executor_html = executor_probes(self.executor)
             self.pages = RenderCache(self.store, config, fence_outputs, executor_html, read=not self.fresh)
             internals.active = self.pages
+            self.html_reads = internals.html_reads = HtmlReads(self.store, read=not self.fresh)
 
     def on_env(self, env, config, files):
-        if self.store is not None and not self.fresh:
-            env.bytecode_cache = StoreBytecodeCache(self.store)
+        if self.store is not None:
+            if not self.fresh:
+                env.bytecode_cache = StoreBytecodeCache(self.store)
+            self.renderings = Renderings(self.store, read=not self.fresh)
+            self.renderings.attach(env)
         return env
+
+    @event_priority(-100)  # the context is complete only after every other plugin's on_page_context
+    def on_page_context(self, context, page, config, nav):
+        if self.renderings is not None:
+            self.renderings.prepare(context, page, config)
+        return context
 
     def on_files(self, files, config):
         self.files = files
@@ -194,8 +212,11 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if self.checker:
             self.checker.finish(self.files, config)
         if self.store is not None:
-            log.info(f"pages: {self.pages.report()}")
-            self._close_store(prune=(*PAGE_KINDS, TEMPLATE_KIND))
+            reports = [self.pages.report(), self.html_reads.report()]
+            if self.renderings:
+                reports.append(self.renderings.report())
+            log.info(f"pages: {'; '.join(reports)}")
+            self._close_store(prune=(*PAGE_KINDS, TEMPLATE_KIND, *RENDERED_KINDS, *HTML_READ_KINDS))
         if os.environ.get("BLOG_BUILD_DONE"):  # scripts/build.py swaps the new site in only if this exists
             Path(os.environ["BLOG_BUILD_DONE"]).write_text(config.site_dir, encoding="utf-8")
 
@@ -215,9 +236,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.zygotes.close()
 
     def _close_store(self, prune) -> None:
-        internals.active = None
+        internals.active = internals.html_reads = None
         try:
             self.store.end_build(prune)
         finally:
             self.store.close()
-            self.store = self.pages = None
+            self.store = self.pages = self.renderings = self.html_reads = None

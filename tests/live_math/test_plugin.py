@@ -181,3 +181,17 @@ def test_setuptools_accepts_the_layout(tmp_path):
     assert not [s for s in sources if s.startswith(("snippets/", "tests/", "scripts/", "node_modules/"))]
     entry_points = (tmp_path / "live_math.egg-info" / "entry_points.txt").read_text()
     assert "live-math = live_math:LiveMathPlugin" in entry_points
+
+
+def test_a_config_file_given_by_a_relative_path_builds(tmp_path):
+    # `mkdocs build -f mkdocs.yml` keeps the path as typed; the plugin once took its folder for the project and
+    # failed with a traceback when it compared it with the (absolute) docs folder.
+    project = copy_project(tmp_path / "project")
+    (project / "docs/blog/posts/macros.md").write_text(POST.replace("\\Loss", "L"), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BLOG_CACHE_DIR": str(tmp_path / "cache")}
+    site = str(tmp_path / "site")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.yml", "-d", site]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "site/2026/11/20/macros/index.html").read_text(encoding="utf-8")
+    assert 'class="katex"' in page and "katex-error" not in page

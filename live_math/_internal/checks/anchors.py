@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from live_math._internal.checks.report import Report
+from live_math._internal.config import project_dir
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 
@@ -47,7 +48,7 @@ def check_anchors(files, config, level: int, report: Report) -> None:
     """Report (or log at ``level``) every link to an anchor that its target page does not have."""
     if level <= logging.DEBUG:
         return
-    project = Path(config.config_file_path).parent
+    project = project_dir(config)
     as_error = level >= logging.ERROR or (level >= logging.WARNING and config.strict)
     for file in files.documentation_pages():
         page = file.page

@@ -20,6 +20,7 @@ from pathlib import Path
 from live_math._internal.checks import anchors, dates, figures, front_matter, html, sources
 from live_math._internal.checks import math as math_checks
 from live_math._internal.checks.report import Report, shorten
+from live_math._internal.config import project_dir
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 
@@ -30,7 +31,7 @@ class Checker:
     def __init__(self, config, options):
         self.options = options
         self.report = Report()
-        self.project = Path(config.config_file_path).parent
+        self.project = project_dir(config)
         self.pages: dict[str, object] = {}  # src_uri -> File, to trace a problem on a listing page to its post
         self.anchor_level = anchors.take_over(config) if options.anchors else logging.DEBUG
 
@@ -139,7 +140,7 @@ class Checker:
             return found
         custom_dir = config.theme.custom_dir
         templates = sorted(Path(custom_dir).rglob("*.html")) if custom_dir else []
-        for path in [*templates, Path(config.config_file_path)]:
+        for path in [*templates, Path(config.config_file_path).resolve()]:
             line = _line_of(path.read_text(encoding="utf-8", errors="replace"), url)
             if line:
                 return f"{os.path.relpath(path, self.project)}:{line}"

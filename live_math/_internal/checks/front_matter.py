@@ -25,6 +25,8 @@ from pathlib import Path
 import yaml
 from mkdocs.exceptions import PluginError
 
+from live_math._internal.config import project_dir
+
 # The same front matter block the blog plugin and MkDocs recognise.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
@@ -212,7 +214,7 @@ def blog_post_problems(config) -> list[str]:
         from material.plugins.blog.plugin import BlogPlugin
     except ImportError:  # a site without Material has no blog posts to check
         return []
-    project = Path(config.config_file_path).parent
+    project = project_dir(config)
     docs_dir = Path(config.docs_dir)
     problems = []
     for blog in (p for p in config.plugins.values() if isinstance(p, BlogPlugin) and p.config.enabled):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from live_math._internal.checks.front_matter import FRONT_MATTER, read_front_matter
 from live_math._internal.checks.report import Report, shorten
+from live_math._internal.config import project_dir
 
 # What `make post` writes when no description is given (scripts/new_post.py imports it from here).
 PLACEHOLDER_DESCRIPTION = "One sentence that says what the reader will learn (edit me: listings, feed, search)."
@@ -122,7 +123,7 @@ def check_front_matter_keys(text: str, label: str, known: dict[str, str], report
 
 def check_sources(config, report: Report) -> None:
     """Check every Markdown source of the site."""
-    project = Path(config.config_file_path).parent
+    project = project_dir(config)
     known = known_keys(config)
     for path in markdown_sources(Path(config.docs_dir)):
         label = os.path.relpath(path, project)
@@ -142,7 +143,7 @@ def check_sources(config, report: Report) -> None:
 
 def check_unique_urls(files, config, report: Report) -> None:
     """Report pages (posts included) that the build would write to the same URL: the later one replaces the other."""
-    project = Path(config.config_file_path).parent
+    project = project_dir(config)
     by_url = defaultdict(list)
     for file in files.documentation_pages():
         by_url[file.url].append(file)

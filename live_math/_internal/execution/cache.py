@@ -108,10 +108,10 @@ class ExecutionCache:
 
 
 def _hash(value) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=_stable_repr).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=stable_repr).encode()).hexdigest()
 
 
-def _stable_repr(value) -> str:
+def stable_repr(value) -> str:
     """``repr(value)`` without memory addresses, which differ from one build to the next."""
     if callable(value) and hasattr(value, "__qualname__"):  # e.g. SuperFences' format and validator functions
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from live_math._internal.caching import store
 from live_math._internal.checks.math import blocked_command
 from live_math._internal.checks.report import shorten
+from live_math._internal.config import project_dir
 
 MATH_ELEMENT = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">'
@@ -275,7 +276,7 @@ class Typesetter:
     def typeset_page(self, output: str, page, config, problems: list | None = None) -> str:
         """The finished page with every formula typeset; a failing formula is reported at its source line
         (into ``problems`` if given, see :func:`typeset`), even when it first shows on a listing page."""
-        docs_dir = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix()
+        docs_dir = Path(config.docs_dir).relative_to(project_dir(config)).as_posix()
 
         def locate(tex: str) -> str:
             # A listing page shows other pages' excerpts: look in this page first, then in every source.

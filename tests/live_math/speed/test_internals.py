@@ -65,3 +65,36 @@ def test_the_wrappers_are_installed_once_and_call_through_without_a_build():
     assert getattr(*internals.PAGE_RENDER) is first
     assert internals.active is None
     assert first.__live_math_original__ is original(internals.PAGE_RENDER)
+
+
+def test_search_indexes_a_page_by_appending_its_sections_to_entries():
+    from material.plugins.search import plugin as search_plugin
+
+    add = original(internals.SEARCH_INDEX_ADD)
+    assert list(inspect.signature(add).parameters) == ["self", "page"]
+    source = inspect.getsource(add)
+    assert "parser.feed(page.content)" in source and "self.create_entry_for_section(" in source
+    assert "self.entries.append(entry)" in inspect.getsource(search_plugin.SearchIndex.create_entry_for_section)
+    # What the entry is made of: the page's URL, table of contents, title, tags and search settings.
+    create = inspect.getsource(search_plugin.SearchIndex.create_entry_for_section)
+    for read in ('page.meta.get("title", page.title)', 'page.meta.get("tags")', 'page.meta.get("search")', "toc"):
+        assert read in create, read
+
+
+def test_the_blog_computes_reading_time_through_its_module_name_for_readtime():
+    readtime = original(internals.BLOG_READTIME)
+    assert list(inspect.signature(readtime).parameters) == ["html", "words_per_minute"]
+    assert "page.config.readtime = readtime(html, words_per_minute)" in inspect.getsource(blog_plugin.BlogPlugin)
+
+
+def test_blog_listings_get_excerpts_and_a_pager_closure_over_pagination_and_the_plugin():
+    source = inspect.getsource(blog_plugin.BlogPlugin.on_page_context)
+    assert 'context["posts"]      = posts' in source
+    assert 'context["pagination"] = pager if pagination else None' in source
+    constants = blog_plugin.BlogPlugin.on_page_context.__code__.co_consts
+    pager = next(c for c in constants if getattr(c, "co_name", "") == "pager")
+    assert set(pager.co_freevars) == {"pagination", "self"}
+    assert (blog_plugin.__name__, pager.co_qualname) == internals.BLOG_PAGER_NAME
+    # The links come from these and nothing else.
+    assert "url_maker = url_maker" in inspect.getsource(blog_plugin.BlogPlugin._render_pagination)
+    assert internals.EXCERPT_CLASS is blog_structure.Excerpt

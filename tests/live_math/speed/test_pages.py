@@ -98,6 +98,9 @@ def test_a_warm_build_is_byte_identical_to_a_build_without_caches(tmp_path):
     # Every page and excerpt came from the cache but the links post's and its 3 listings': its printed heading
     # has an id numbered by markdown-exec's count of conversions, so it is converted every time.
     assert "pages: 1 pages converted, 43 from cache, 3 excerpts converted, 90 from cache" in warm.stderr, warm.stderr
+    # Its HTML is the same as before, so nothing read back from a page's HTML and no template is redone.
+    reused = "; 0 search/read-time parses, 75 from cache; 0 templates rendered, 44 from cache\n"
+    assert reused in warm.stderr, warm.stderr
     clean_build(project, tmp_path / "clean", tmp_path / "clean-cache")
     assert differences(tmp_path / "warm", tmp_path / "clean") == []
     assert differences(tmp_path / "cold", tmp_path / "clean") == []
@@ -188,3 +191,11 @@ def test_serve_rebuilds_after_edits_match_clean_builds(tmp_path):
     # deleted post went; every other page comes from the cache, its links checked against the files as they are.
     steps = dict(zip(STEPS, reports, strict=True))
     assert all(int(converted) <= 3 and int(cached) >= 20 for converted, cached in reports[1:]), list(steps.items())
+    # Likewise templates: a new title, tag or category renders again only the pages that show it (the post, its
+    # neighbours' footers, its listings, the tags page); a new date here adds a year to the archive, which is in
+    # every page's navigation, so all render again.
+    rendered = dict(zip(STEPS, re.findall(r"(\d+) templates rendered, (\d+) from cache", log), strict=True))
+    assert rendered["first"][1] == "0", rendered
+    for step in ("title", "tag", "category"):
+        again, cached = map(int, rendered[step])
+        assert again <= 12 and cached >= again, rendered

@@ -1,0 +1,62 @@
+"""Rendered pages kept between builds (live_math/_internal/speed/rendered.py): a template is rendered again when
+anything it reads changes (the theme's templates, a setting, the page), and a context holding something the
+cache cannot describe is rendered every time rather than served stale."""
+
+from __future__ import annotations
+
+import re
+
+from scripts.bench import synthetic_post
+from scripts.project_copy import build, copy_project
+
+POSTS = "docs/blog/posts"
+EPOCH = {"SOURCE_DATE_EPOCH": "1764000000"}
+
+
+def counts(stderr: str) -> tuple[int, int, int]:
+    """(rendered, from cache, not cacheable) from a build's report."""
+    match = re.search(r"(\d+) templates rendered, (\d+) from cache(?:, (\d+) not cacheable)?", stderr)
+    assert match, stderr[-3000:]
+    return int(match[1]), int(match[2]), int(match[3] or 0)
+
+
+def test_templates_render_again_when_the_theme_or_a_setting_changes_and_never_when_undescribable(tmp_path):
+    project = copy_project(tmp_path / "project")
+    for number in (1, 2, 3):
+        (project / POSTS / f"synthetic-{number:03d}.md").write_text(synthetic_post(number), encoding="utf-8")
+    env = {"BLOG_CACHE_DIR": str(tmp_path / "cache"), **EPOCH}
+    site = tmp_path / "site"
+
+    def built() -> tuple[tuple[int, int, int], str]:
+        result = build(project, site, env=env)
+        assert result.returncode == 0, result.stderr[-4000:]
+        return counts(result.stderr), (site / "2020/02/02/synthetic-post-1/index.html").read_text(encoding="utf-8")
+
+    (rendered, cached, _), _ = built()
+    pages = rendered
+    assert cached == 0 and pages >= 7  # 3 posts, home, archive, category, tags
+    assert built()[0] == (0, pages, 0)
+
+    # The theme: a template of overrides/ changes.
+    main = project / "overrides/main.html"
+    text = main.read_text(encoding="utf-8").replace("{{ super() }}", "{{ super() }}<!-- an edited override -->", 1)
+    main.write_text(text, encoding="utf-8")
+    counted, page = built()
+    assert counted == (pages, 0, 0) and "<!-- an edited override -->" in page
+
+    # A setting every page shows.
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^copyright: .*$", "copyright: A new copyright line.", text), encoding="utf-8")
+    counted, page = built()
+    assert counted == (pages, 0, 0) and "A new copyright line." in page
+
+    # A plugin puts in the context an object the cache cannot describe: every page renders, every build.
+    (project / "hook.py").write_text(
+        "class Opaque:\n    pass\n\n"
+        "def on_page_context(context, page, config, nav):\n    context['opaque'] = Opaque()\n    return context\n",
+        encoding="utf-8",
+    )
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hook.py\n", encoding="utf-8")
+    assert built()[0] == (0, 0, pages)
+    assert built()[0] == (0, 0, pages)
