@@ -2,7 +2,8 @@
 
 on_startup        note whether this is `mkdocs serve` (which keeps one instance, one KaTeX and the workers'
                   snapshots across rebuilds)
-on_config         date the build by the last commit (before other plugins read the date)
+on_config         date the build by the last commit (before other plugins read the date); open the build cache
+                  (before other plugins make template environments, which it keeps compiled)
 on_pre_build      check the sources; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
 on_nav            check that no two pages share a URL; find every page's snippets and start running those
@@ -13,7 +14,7 @@ on_page_content   give numbered equations their ids and fill figure references (
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
 on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
                   finished (BLOG_BUILD_DONE)
-on_env            keep compiled templates between builds
+on_env            hand page templates the rendered-page cache
 on_page_context   hand the page's template its stored output when nothing it reads has changed (last, after
                   the blog has put the listing's excerpts in the context)
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
@@ -50,7 +51,8 @@ from live_math._internal.speed.rendered import KINDS as RENDERED_KINDS
 from live_math._internal.speed.rendered import Renderings
 from live_math._internal.speed.store import Store
 from live_math._internal.speed.templates import KIND as TEMPLATE_KIND
-from live_math._internal.speed.templates import StoreBytecodeCache
+from live_math._internal.speed.theme import KIND as THEME_FILES_KIND
+from live_math._internal.speed.theme import ThemeEnvs
 from live_math._internal.writing.writer import Writing
 
 log = logging.getLogger("mkdocs.plugins.live_math")
@@ -116,6 +118,13 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if self.config.writing.enabled:
             writing = self.config.writing
             self.writing.start_build(self.project, Path(config.docs_dir), writing.bibliography, writing.style)
+        if self.config.speed.enabled:
+            # Here, first of all plugins: the search and blog plugins make template environments in on_config.
+            if self.store is not None:  # a rebuild whose configuration failed to load left it open
+                self._close_store(prune=())
+            internals.install()
+            self.store = Store(self.cache_dir / "build.sqlite")
+            internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
         return config
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
@@ -135,10 +144,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 markdown_extensions=config.markdown_extensions,
                 mdx_configs=config.mdx_configs,
             )
-        if self.config.speed.enabled:
+        if self.store is not None:
             # After the executor's install: the Markdown settings it changes are part of the page keys.
-            internals.install()
-            self.store = Store(self.cache_dir / "build.sqlite")
             fence_outputs, executor_html = executor_probes(self.executor)
             self.pages = RenderCache(self.store, config, fence_outputs, executor_html, read=not self.fresh)
             internals.active = self.pages
@@ -146,8 +153,6 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     def on_env(self, env, config, files):
         if self.store is not None:
-            if not self.fresh:
-                env.bytecode_cache = StoreBytecodeCache(self.store)
             self.renderings = Renderings(self.store, read=not self.fresh)
             self.renderings.attach(env)
         return env
@@ -216,7 +221,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             if self.renderings:
                 reports.append(self.renderings.report())
             log.info(f"pages: {'; '.join(reports)}")
-            self._close_store(prune=(*PAGE_KINDS, TEMPLATE_KIND, *RENDERED_KINDS, *HTML_READ_KINDS))
+            self._close_store(prune=(*PAGE_KINDS, TEMPLATE_KIND, THEME_FILES_KIND, *RENDERED_KINDS, *HTML_READ_KINDS))
         if os.environ.get("BLOG_BUILD_DONE"):  # scripts/build.py swaps the new site in only if this exists
             Path(os.environ["BLOG_BUILD_DONE"]).write_text(config.site_dir, encoding="utf-8")
 
@@ -236,7 +241,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.zygotes.close()
 
     def _close_store(self, prune) -> None:
-        internals.active = internals.html_reads = None
+        internals.active = internals.html_reads = internals.theme_envs = None
+        if self.renderings is not None:
+            self.renderings.close()
         try:
             self.store.end_build(prune)
         finally:

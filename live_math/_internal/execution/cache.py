@@ -76,14 +76,20 @@ class Entry:
 
 
 class ExecutionCache:
-    """Snippet outputs stored as ``<directory>/<key[:2]>/<key>.json``."""
+    """Snippet outputs stored as ``<directory>/<key[:2]>/<key>.json``; one instance per build."""
 
     def __init__(self, directory: Path):
         self.directory = directory
         self.writable = True  # until a write fails: then this build stops trying
+        self.known: dict[str, Entry | None] = {}  # what this build read or wrote: pages are planned twice
 
     def get(self, key: str) -> Entry | None:
         """The entry stored under ``key``, or None if there is none or it is unreadable or malformed."""
+        if key not in self.known:
+            self.known[key] = self._read(key)
+        return self.known[key]
+
+    def _read(self, key: str) -> Entry | None:
         try:
             stored = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -97,6 +103,7 @@ class ExecutionCache:
 
     def put(self, key: str, entry: Entry, location: str) -> None:
         """Store ``entry`` under ``key``; ``location`` (file:line) is kept only to help a human reading it."""
+        self.known[key] = entry
         stored = {"key": key, "location": location, "output": entry.output}
         if entry.html is not None:
             stored |= {"rendering": entry.rendering, "html": entry.html, "conversions": entry.conversions}

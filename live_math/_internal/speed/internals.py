@@ -13,6 +13,14 @@ EXCERPT_RENDER   material.plugins.blog.structure.Excerpt.render(self, page, sepa
 EXCERPT_LINKS    the excerpt's MkDocs link resolver, registered as "relpath" in ``excerpt.md.treeprocessors``
                  with the site's Files as ``.files``; swapped for a recording Files during one conversion.
 BLOG_YAML_LOADER material.plugins.blog.structure.SafeLoader: the loader of ``yaml.load`` in Post.__init__.
+THEME_GET_ENV    mkdocs.theme.Theme.get_env(self): makes each template environment (the build's, and the search
+                 and blog plugins' own for their labels); wrapped to hand each to ThemeEnvs.prepare.
+THEME_FILES_FILTER the ``filter`` that Files.add_files_from_theme passes to ``env.list_templates``: a function
+                 of the name, MkDocs' fixed patterns, ``utils.markdown_extensions`` and
+                 ``config.theme.static_templates``, and nothing else.
+BLOG_MARKDOWN    material.plugins.blog.structure.Markdown: the converter class Excerpt.__init__ makes for each
+                 post (keyword arguments only) and registers its "excerpt" and "relpath" tree processors on;
+                 replaced by a factory of LazyMarkdown while a cache is active.
 SEARCH_INDEX_ADD material.plugins.search.plugin.SearchIndex.add_entry_from_context(self, page): parses
                  ``page.content`` and appends the page's sections to ``self.entries`` (dicts, JSON-able).
 BLOG_READTIME    material.plugins.blog.plugin.readtime(html, words_per_minute): the blog module's own name for
@@ -32,7 +40,10 @@ from __future__ import annotations
 import functools
 
 import yaml
+from mkdocs import theme as mkdocs_theme
 from mkdocs.structure import pages as mkdocs_pages
+
+from live_math._internal.speed.lazy_markdown import LazyMarkdown
 
 try:
     from material.plugins.blog import plugin as blog_plugin
@@ -42,8 +53,11 @@ except ImportError:  # a site without Material: nothing of it to speed up
     blog_plugin = blog_structure = search_plugin = None
 
 PAGE_RENDER = (mkdocs_pages.Page, "render")
+THEME_GET_ENV = (mkdocs_theme.Theme, "get_env")
+THEME_FILES_FILTER = ("mkdocs.structure.files", "Files.add_files_from_theme.<locals>.filter")
 EXCERPT_RENDER = (blog_structure.Excerpt, "render") if blog_structure else None
 BLOG_YAML_LOADER = (blog_structure, "SafeLoader") if blog_structure else None
+BLOG_MARKDOWN = (blog_structure, "Markdown") if blog_structure else None
 SEARCH_INDEX_ADD = (search_plugin.SearchIndex, "add_entry_from_context") if search_plugin else None
 BLOG_READTIME = (blog_plugin, "readtime") if blog_plugin else None
 EXCERPT_CLASS = blog_structure.Excerpt if blog_structure else None
@@ -51,6 +65,7 @@ BLOG_PAGER_NAME = ("material.plugins.blog.plugin", "BlogPlugin.on_page_context.<
 
 active = None  # the RenderCache of the build under way, set by the plugin for the build's duration
 html_reads = None  # the HtmlReads of the build under way, likewise
+theme_envs = None  # the ThemeEnvs of the build under way, likewise (set from on_config, before plugins translate)
 
 
 def excerpt_links(excerpt):
@@ -86,11 +101,19 @@ def blog_pager(value) -> list | None:
     ]
 
 
+def is_theme_files_filter(function) -> bool:
+    """Whether ``function`` is THEME_FILES_FILTER."""
+    return (getattr(function, "__module__", None), getattr(function, "__qualname__", None)) == THEME_FILES_FILTER
+
+
 def install() -> None:
     """Put the wrappers in place (once per interpreter; idempotent)."""
+    _wrap(THEME_GET_ENV, _theme_get_env)
     _wrap(PAGE_RENDER, _page_render)
     if EXCERPT_RENDER:
         _wrap(EXCERPT_RENDER, _excerpt_render)
+    if BLOG_MARKDOWN:
+        _wrap(BLOG_MARKDOWN, _lazy_markdown)
     if SEARCH_INDEX_ADD:
         _wrap(SEARCH_INDEX_ADD, _search_index_add)
     if BLOG_READTIME:
@@ -127,6 +150,26 @@ def _excerpt_render(original):
         return active.render_excerpt(original, self, page, separator)
 
     return render
+
+
+def _theme_get_env(original):
+    @functools.wraps(original)
+    def get_env(self):
+        env = original(self)
+        if theme_envs is not None:
+            theme_envs.prepare(env, self)
+        return env
+
+    return get_env
+
+
+def _lazy_markdown(original):
+    def markdown(**settings):
+        if active is None:
+            return original(**settings)
+        return LazyMarkdown(original, **settings)
+
+    return markdown
 
 
 def _search_index_add(original):

@@ -25,7 +25,6 @@ import hashlib
 import json
 import logging
 import os
-import sysconfig
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from live_math._internal.execution.cache import markdown_fingerprint, stable_repr
 from live_math._internal.speed import internals
 from live_math._internal.speed.pages import PACKAGES, _Recorder, _version
+from live_math._internal.speed.theme import packaged_in
 
 KIND = "rendered"
 NAMES_KIND = "template-names"
@@ -65,6 +65,9 @@ except ImportError:
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 
+# This build's references to pages and sections, by id; holding each object keeps its id from being reused.
+_references: dict[int, tuple[object, list]] = {}
+
 
 class Opaque(Exception):
     """The context holds a value this module cannot describe: render the page, store nothing."""
@@ -78,6 +81,7 @@ class Renderings:
         self.read = read
         self.site: str | None = None
         self.hits = self.misses = self.opaque = 0
+        _references.clear()  # a new build: new pages, whose titles may have changed
 
     def attach(self, env: jinja2.Environment) -> None:
         """Make ``env``'s templates consult this cache for page contexts prepared by :meth:`prepare`."""
@@ -99,6 +103,9 @@ class Renderings:
             self.opaque += 1
             return
         context[MARK] = (self, key, self.store.get(KIND, key) if self.read else None)
+
+    def close(self) -> None:
+        _references.clear()
 
     def report(self) -> str:
         kept = f", {self.opaque} not cacheable" if self.opaque else ""
@@ -141,6 +148,8 @@ def describe(value, page):
     if isinstance(value, (list, tuple)):
         return [describe(item, page) for item in value]
     if isinstance(value, (set, frozenset)):
+        if all(isinstance(item, str) for item in value):  # a page's anchor ids: thousands on a long page
+            return ["set", sorted(value)]
         return sorted(_json(describe(item, page)) for item in value)
     if isinstance(value, Page):
         if (value is page and page is not None) or _is_excerpt(value):
@@ -193,7 +202,13 @@ def _property(value, name: str):
 
 def _reference(item: StructureItem) -> list:
     """Another page, a section or a link as a template shows it."""
-    return [type(item).__qualname__, _property(item, "title"), getattr(item, "url", None)]
+    known = _references.get(id(item))
+    if known is not None and known[0] is item:
+        return known[1]
+    described = [type(item).__qualname__, _property(item, "title"), getattr(item, "url", None)]
+    if isinstance(item, (Page, Section)):  # alive for the whole build; a listing refers to hundreds of posts
+        _references[id(item)] = (item, described)
+    return described
 
 
 def _is_excerpt(value) -> bool:
@@ -258,8 +273,8 @@ def _described_config(config, read: set[str]) -> dict:
 
 
 def _template_sources(searchpath: list[str]) -> list:
-    """The theme's templates as a key: an installed package's folder by its path (the package versions are in
-    the site key: its files change only with them), any other folder (``custom_dir``) by every file's bytes."""
+    """The theme's templates as a key: a folder of an installed MkDocs or Material by its path (the package versions
+    are in the site key: its files change only with them), any other folder (``custom_dir``) by its files' bytes."""
     described = []
     for folder in map(Path, searchpath):
         resolved, packaged = _folder(folder)
@@ -305,10 +320,9 @@ def _names_read(env, searchpath: list[str], static: set[str], sources: list, sto
 
 
 def _folder(folder: Path) -> tuple[Path, bool]:
-    """``folder`` resolved, and whether it belongs to an installed package."""
-    installed = {Path(sysconfig.get_paths()[kind]).resolve() for kind in ("purelib", "platlib")}
+    """``folder`` resolved, and whether it is inside an installed MkDocs or Material (whose versions key pages)."""
     resolved = folder.resolve()
-    return resolved, any(resolved.is_relative_to(root) for root in installed)
+    return resolved, packaged_in(resolved) is not None
 
 
 def _files(folder: Path, packaged: bool):

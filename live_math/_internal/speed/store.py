@@ -1,9 +1,10 @@
 """One SQLite file for the build caches, instead of a file per entry.
 
-Each entry is ``(kind, key) -> text``, stamped with the build that last read or wrote it. A build opens the
-store, reads and writes during the build, and commits once at the end (:meth:`Store.end_build`), when the
-entries of ``prune`` kinds that this build did not use are dropped, so the file holds what the last build
-needed rather than every version of every page. A store that cannot be opened (a corrupt or foreign file)
+Each entry is ``(kind, key) -> text``. A build opens the store, reads and writes during the build, and
+commits once at the end (:meth:`Store.end_build`), when the entries of ``prune`` kinds that this build did not
+use are dropped, so the file holds what the last build needed rather than every version of every page. (Only
+when there are enough of them to matter: telling SQLite which thousands of entries were used costs more than
+the odd stale entry.) A store that cannot be opened (a corrupt or foreign file)
 is replaced by an empty one: a cache miss costs time, never correctness.
 """
 
@@ -43,13 +44,23 @@ class Store:
         )
 
     def end_build(self, prune: tuple[str, ...] = ()) -> None:
-        """Stamp what this build used, drop the unused entries of the ``prune`` kinds, and commit."""
+        """Drop the entries of the ``prune`` kinds that this build did not use, once they are a quarter of what
+        it used, and commit."""
         connection = self.connection
-        connection.executemany(
-            "UPDATE entries SET build = ? WHERE kind = ? AND key = ?", ((self.build, *k) for k in self.used)
-        )
-        for kind in prune:
-            connection.execute("DELETE FROM entries WHERE kind = ? AND build != ?", (kind, self.build))
+        if prune:
+            marks = ", ".join("?" * len(prune))
+            stored = connection.execute(f"SELECT count(*) FROM entries WHERE kind IN ({marks})", prune).fetchone()[0]
+            used = [entry for entry in self.used if entry[0] in prune]
+            if stored - len(used) > max(len(used) // 4, 20):
+                connection.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))"
+                )
+                connection.execute("DELETE FROM used")
+                connection.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", used)
+                connection.execute(
+                    f"DELETE FROM entries WHERE kind IN ({marks}) AND (kind, key) NOT IN (SELECT kind, key FROM used)",
+                    prune,
+                )
         connection.commit()
 
     def close(self) -> None:

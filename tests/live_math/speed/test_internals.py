@@ -4,6 +4,7 @@ still finds what it expects: these fail when an upgrade moves one, before a buil
 from __future__ import annotations
 
 import inspect
+import re
 
 import yaml
 from material.plugins.blog import plugin as blog_plugin
@@ -98,3 +99,33 @@ def test_blog_listings_get_excerpts_and_a_pager_closure_over_pagination_and_the_
     # The links come from these and nothing else.
     assert "url_maker = url_maker" in inspect.getsource(blog_plugin.BlogPlugin._render_pagination)
     assert internals.EXCERPT_CLASS is blog_structure.Excerpt
+
+
+def test_excerpts_make_their_converter_with_keywords_and_register_two_processors_on_it():
+    source = inspect.getsource(blog_structure.Excerpt.__init__)
+    assert "self.md = Markdown(\n            extensions = config.markdown_extensions," in source
+    assert source.count("self.md.treeprocessors.register(") == 2
+    assert '"excerpt",' in source and '"relpath",' in source
+    # Only excerpts make converters in that module.
+    assert inspect.getsource(blog_structure).count("Markdown(") == 1
+
+
+def test_theme_environments_come_from_get_env_and_theme_files_from_a_filter_of_the_name_alone():
+    from mkdocs import theme as mkdocs_theme
+    from mkdocs.structure import files as mkdocs_files
+
+    get_env = original(internals.THEME_GET_ENV)
+    assert internals.THEME_GET_ENV[0] is mkdocs_theme.Theme
+    assert list(inspect.signature(get_env).parameters) == ["self"]
+    assert "jinja2.FileSystemLoader(self.dirs)" in inspect.getsource(get_env)
+    source = inspect.getsource(mkdocs_files.Files.add_files_from_theme)
+    assert "for path in env.list_templates(filter_func=filter):" in source
+    # What the filter reads: the name, fixed patterns, markdown_extensions and the theme's static templates.
+    body = source[source.index("def filter(name):") : source.index("for path in env.list_templates")]
+    reads = set(re.findall(r"\b(?:config|utils)\.[\w.]+", body))
+    assert reads == {"utils.markdown_extensions", "config.theme.static_templates"}, reads
+    code = next(
+        c for c in mkdocs_files.Files.add_files_from_theme.__code__.co_consts if getattr(c, "co_name", "") == "filter"
+    )
+    assert (mkdocs_files.__name__, code.co_qualname) == internals.THEME_FILES_FILTER
+    assert code.co_freevars == ("config",)
