@@ -93,6 +93,9 @@ class Build:
     runs: Runs
     pool: ThreadPoolExecutor | None = None
     plans: dict[tuple, Plan] = field(default_factory=dict)  # planned before the pages, by Plan.identity
+    # path -> (Markdown, fences, plans) as planned before the pages: reused when the page brings the same Markdown
+    page_plans: dict[str, tuple] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)  # a page's absolute source path -> its path from the root
     page: str = ""
     outputs: dict[str, tuple[str, str, Entry]] = field(default_factory=dict)  # location -> (code, key, entry)
     html: dict[str, str] = field(default_factory=dict)  # location -> HTML, for the listings that show it again
@@ -171,7 +174,8 @@ class Executor:
                 continue  # MkDocs reports it when it reads the page
             markdown = _without_front_matter(source)
             path = self._path(file)
-            _, plans = self._plans(markdown, source, path)
+            fences, plans = self._plans(markdown, source, path)
+            self.build.page_plans[path] = (markdown, fences, plans)
             for plan in plans:
                 if plan.last_miss >= 0:
                     self._submit(plan)
@@ -182,7 +186,11 @@ class Executor:
         build = self.build
         source = page.file.content_string
         path = self._path(page.file)
-        fences, plans = self._plans(markdown, source, path)
+        planned_page = build.page_plans.pop(path, None)
+        if planned_page is not None and planned_page[0] == markdown:  # nothing rewrote the page's Markdown
+            fences, plans = planned_page[1], planned_page[2]
+        else:
+            fences, plans = self._plans(markdown, source, path)
         if not fences:
             return markdown
         build.page = path
@@ -293,7 +301,10 @@ class Executor:
             return zygote
 
     def _path(self, file) -> str:
-        return Path(os.path.relpath(file.abs_src_path, self.build.root)).as_posix()
+        paths = self.build.paths
+        if file.abs_src_path not in paths:
+            paths[file.abs_src_path] = Path(os.path.relpath(file.abs_src_path, self.build.root)).as_posix()
+        return paths[file.abs_src_path]
 
     def render(self, src, language, class_name, options, md, **kwargs):
         """Render the output stored for this fence with markdown-exec's own renderer, or take the HTML an
