@@ -113,10 +113,11 @@ class NotebookConfig(base.Config):
 
 
 class SpeedConfig(base.Config):
-    """Caches that make a warm build cheap: converted pages, blog excerpts and compiled templates."""
+    """Caches that make a warm build cheap: converted pages and blog excerpts, rendered and compiled templates, what
+    Material reads back from each page's HTML, the theme's file list (``live_math/_internal/speed/``)."""
 
     enabled = c.Type(bool, default=True)
-    """Keep converted pages and templates in ``<cache_dir>/build.sqlite``; off, every page converts every build."""
+    """Keep them in ``<cache_dir>/build.sqlite``; off, every page converts and renders in every build."""
 
 
 class WritingConfig(base.Config):

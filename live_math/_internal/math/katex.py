@@ -158,6 +158,14 @@ class FormulaCache:
         store(self.path, text, self.path.parent)
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def _is_entry(entry) -> bool:
     return (
         isinstance(entry, list)
@@ -251,16 +259,24 @@ class Typesetter:
         self.cached: dict[tuple[str, bool], str] = {}
         self.pages: dict[str, tuple] = {}  # src_uri -> (File, Markdown): read again only to locate a failing formula
         self.assets_dir = "assets/katex"
+        self.stamp: tuple[int, int] | None = None  # the formula cache file as last read or written
 
     def start_build(self, katex_js: Path, macros: dict[str, str], cache_file: Path, assets_dir: str, fresh: bool):
         """Load the formula cache (unless ``fresh``: every formula renders again, the cache is still saved)."""
-        if self.renderer is None or self.renderer.katex_js != katex_js or self.renderer.macros != macros:
+        reused = self.renderer is not None and self.renderer.katex_js == katex_js and self.renderer.macros == macros
+        if not reused:
             self.renderer = KatexRenderer(katex_js, macros)
         self.renderer.requested = set()
         self.assets_dir = assets_dir
         self.cache = FormulaCache(cache_file, self.renderer.cache_tag)
-        self.cached = {} if fresh else self.cache.load()
-        self.renderer.remember(self.cached)
+        stamp = _stamp(cache_file)
+        if fresh:
+            self.cached = {}
+        elif not (reused and stamp is not None and stamp == self.stamp):
+            # Under `mkdocs serve` the renderer already holds what the file holds, unless another build wrote it.
+            self.cached = self.cache.load()
+            self.renderer.remember(self.cached)
+        self.stamp = None if fresh else stamp
         self.pages = {}
 
     def add_assets(self, files: Files, config) -> None:
@@ -293,6 +309,7 @@ class Typesetter:
         rendered = self.renderer.rendered(self.renderer.requested)
         if rendered != self.cached:
             self.cache.save(rendered)
+            self.cached, self.stamp = rendered, _stamp(self.cache.path)
 
     def _source(self, src_uri: str) -> str:
         """The file as written, front matter included, so a reported line is the file's own line number."""

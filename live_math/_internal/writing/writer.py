@@ -40,9 +40,12 @@ class Writing:
 
     def _shown(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.project.resolve()).as_posix()
+            return path.relative_to(self.project).as_posix()  # the project is absolute: resolve only a link
         except ValueError:
-            return str(path)
+            try:
+                return path.resolve().relative_to(self.project.resolve()).as_posix()
+            except ValueError:
+                return str(path)
 
     def rewrite_markdown(self, markdown: str, page) -> str:
         """The page's Markdown with equations numbered, references linked and citations resolved."""

@@ -138,3 +138,32 @@ def test_cache_keeps_only_the_last_builds_formulas(tmp_path):
 
     tag = KatexRenderer(find_katex(ROOT)).cache_tag
     assert set(FormulaCache(cache_file, tag).load()) == {("y", False)}
+
+
+def test_serve_rebuilds_read_the_file_again_only_when_another_build_wrote_it(tmp_path, monkeypatch):
+    # One Typesetter across rebuilds, as under `mkdocs serve`: the formulas it holds are the file's, so it does
+    # not read the file again, unless the file changed under it (a `make build` beside the server).
+    cache_file = tmp_path / "katex.json"
+    config = SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), docs_dir=str(ROOT / "docs"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="blog/posts/example.md"))
+    loads = []
+    real_load = FormulaCache.load
+    monkeypatch.setattr(FormulaCache, "load", lambda self: loads.append(1) or real_load(self))
+    typesetter = Typesetter()
+
+    def rebuild(page_html: str) -> None:
+        typesetter.start_build(find_katex(ROOT), {}, cache_file, "assets/katex", fresh=False)
+        typesetter.typeset_page(page_html, page, config)
+        typesetter.end_build()
+
+    rebuild(PAGE)
+    rebuild(PAGE)
+    rebuild('<p><span class="arithmatex">\\(y\\)</span></p>')  # writes the file; this process knows what it wrote
+    rebuild(PAGE)
+    assert len(loads) == 1 and typesetter.renderer.renders == 3  # x^2 and the integral, y, then nothing new
+    build_once(cache_file, '<p><span class="arithmatex">\\(z\\)</span></p>')  # another process rewrites it
+    before = len(loads)
+    rebuild(PAGE)
+    assert len(loads) == before + 1
+    tag = typesetter.renderer.cache_tag
+    assert set(FormulaCache(cache_file, tag).load()) == {("x^2", False), ("\\int_0^1 f", True)}
