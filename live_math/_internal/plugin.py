@@ -31,7 +31,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority
 
 from live_math._internal.caching import cache_dir, new_build
-from live_math._internal.checks.checker import Checker
+from live_math._internal.checks.checker import PASSED_KIND, Checker
 from live_math._internal.checks.front_matter import check_blog_posts
 from live_math._internal.config import LiveMathConfig, project_dir
 from live_math._internal.execution.executor import Executor, parse_timeout
@@ -108,7 +108,6 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 self.notebooks = NotebookMaker(
                     self.project, self.executor, config.site_url or "", self.cache_dir / "notebooks"
                 )
-        self.checker = Checker(config, self.config.checks) if self.config.checks.enabled else None
         math = self.config.math
         if math.enabled:
             katex_js = find_katex(self.project, math.katex_dir)
@@ -125,6 +124,11 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             internals.install()
             self.store = Store(self.cache_dir / "build.sqlite")
             internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
+        if self.config.checks.enabled:
+            passes = self.store if self.store is not None and not self.fresh else None
+            self.checker = Checker(config, self.config.checks, store=passes)
+        else:
+            self.checker = None
         return config
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
@@ -221,7 +225,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             if self.renderings:
                 reports.append(self.renderings.report())
             log.info(f"pages: {'; '.join(reports)}")
-            self._close_store(prune=(*PAGE_KINDS, TEMPLATE_KIND, THEME_FILES_KIND, *RENDERED_KINDS, *HTML_READ_KINDS))
+            kinds = (*PAGE_KINDS, TEMPLATE_KIND, THEME_FILES_KIND, *RENDERED_KINDS, *HTML_READ_KINDS, PASSED_KIND)
+            self._close_store(prune=kinds)
         if os.environ.get("BLOG_BUILD_DONE"):  # scripts/build.py swaps the new site in only if this exists
             Path(os.environ["BLOG_BUILD_DONE"]).write_text(config.site_dir, encoding="utf-8")
 

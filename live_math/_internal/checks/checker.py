@@ -13,8 +13,11 @@ are listed together at the end, so a writer fixes them in one go. Nothing is wri
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from live_math._internal.checks import anchors, dates, figures, front_matter, html, sources
@@ -23,17 +26,25 @@ from live_math._internal.checks.report import Report, shorten
 from live_math._internal.config import project_dir
 
 log = logging.getLogger("mkdocs.plugins.live_math")
+PASSED_KIND = "checks-passed"  # in the build cache (speed/store.py): HTML that passed a stage's checks
 
 
 class Checker:
-    """The checks of one build (a new one per build, so `mkdocs serve` starts each rebuild clean)."""
+    """The checks of one build (a new one per build, so `mkdocs serve` starts each rebuild clean).
 
-    def __init__(self, config, options):
+    With a ``store`` (the build cache), a page's HTML that passed the page checks is remembered by its hash,
+    with the checks' own code and options: the same HTML in a later build is not checked again (nothing it
+    could find has changed). Only passes are remembered, so a problem is found, and named, every build.
+    """
+
+    def __init__(self, config, options, store=None):
         self.options = options
         self.report = Report()
         self.project = project_dir(config)
         self.pages: dict[str, object] = {}  # src_uri -> File, to trace a problem on a listing page to its post
         self.anchor_level = anchors.take_over(config) if options.anchors else logging.DEBUG
+        self.store = store
+        self.fingerprint = _checks_fingerprint(options) if store is not None else ""
 
     # --- where a problem was written ---------------------------------------------------------------------
 
@@ -79,33 +90,36 @@ class Checker:
 
     def check_content(self, content: str, page) -> None:
         """The page's HTML as Markdown and its snippets made it, before the theme wraps it."""
-        with self.report.timing("html"):
-            printed = figures.printed_markup(content)
-            for name in dict.fromkeys(printed):
+        with self.report.timing("content"), self._passed_before("content", content) as passed:
+            if not passed:
+                self._check_content(content, page)
+
+    def _check_content(self, content: str, page) -> None:
+        printed = figures.printed_markup(content)
+        for name in dict.fromkeys(printed):
+            self.report.add(
+                self.where(page, lambda md, name=name: figures.snippet_line(md, name)),
+                f"a snippet printed <{name}> as Markdown, which splits it into paragraphs and breaks it",
+                'add html="true" to the fence, so what it prints is inserted as HTML',
+            )
+        if not printed:  # markup broken by Markdown is unbalanced too: one report is enough
+            for _line, tag, what in html.unbalanced_tags(content):
+                name = tag.strip("</>").split()[0]
                 self.report.add(
-                    self.where(page, lambda md, name=name: figures.snippet_line(md, name)),
-                    f"a snippet printed <{name}> as Markdown, which splits it into paragraphs and breaks it",
-                    'add html="true" to the fence, so what it prints is inserted as HTML',
+                    self.where(
+                        page, lambda md, tag=tag, name=name: _line_of(md, tag) or figures.snippet_line(md, name)
+                    ),
+                    f"{what}, so the rest of the page (and every listing showing it) ends up inside it",
+                    f"close it with </{name}> where it should end "
+                    '(a snippet\'s html="true" output is inserted as written)',
                 )
-            if not printed:  # markup broken by Markdown is unbalanced too: one report is enough
-                for _line, tag, what in html.unbalanced_tags(content):
-                    name = tag.strip("</>").split()[0]
-                    self.report.add(
-                        self.where(
-                            page, lambda md, tag=tag, name=name: _line_of(md, tag) or figures.snippet_line(md, name)
-                        ),
-                        f"{what}, so the rest of the page (and every listing showing it) ends up inside it",
-                        f"close it with </{name}> where it should end "
-                        '(a snippet\'s html="true" output is inserted as written)',
-                    )
-        with self.report.timing("figures"):
-            if figures.opaque_white_figures(content):
-                self.report.add(
-                    self.where(page, figures.background_line),
-                    "a figure has an opaque white background, which shows as a white block in dark mode",
-                    "draw it with the helpers of snippets/plotting.py: `with matplotlib.rc_context(STYLE)` and "
-                    "`to_svg(fig, name, alt)` give a transparent background and text in the page's colour",
-                )
+        if figures.opaque_white_figures(content):
+            self.report.add(
+                self.where(page, figures.background_line),
+                "a figure has an opaque white background, which shows as a white block in dark mode",
+                "draw it with the helpers of snippets/plotting.py: `with matplotlib.rc_context(STYLE)` and "
+                "`to_svg(fig, name, alt)` give a transparent background and text in the page's colour",
+            )
 
     def add_formula_problems(self, problems) -> None:
         """Formulas KaTeX refused, as ``(where, what, fix)`` from math/katex.py, named at their source line."""
@@ -115,23 +129,26 @@ class Checker:
     def check_page(self, output: str, page, config) -> None:
         """The page as it will be published, formulas not yet typeset: raw TeX, and anything loaded from
         another host (templates and overrides included)."""
-        with self.report.timing("math"):
-            for delimiter, text in math_checks.untypeset_math(output):
-                self.report.add(
-                    self.where(page, lambda md, d=delimiter, t=text: math_checks.source_line(t, d, md)),
-                    f"math left untypeset: raw {delimiter} in '{shorten(text.strip(), 60)}'",
-                    "put display math ($$ … $$) on lines of its own with a blank line before and after; "
-                    "inline math is $…$ on one line",
-                )
-        with self.report.timing("html"):
-            for _line, what in html.remote_resources(output):
-                url = what.split('="', 1)[1].split('"', 1)[0] if '="' in what else what.rsplit(" ", 1)[-1]
-                self.report.add(
-                    self.locate_remote(url, page, config),
-                    what,
-                    "serve the file from docs/ (or a package installed with pip/npm) and link it relatively: "
-                    "the site makes no request to other servers",
-                )
+        with self.report.timing("page"), self._passed_before("page", output) as passed:
+            if not passed:
+                self._check_page(output, page, config)
+
+    def _check_page(self, output: str, page, config) -> None:
+        for delimiter, text in math_checks.untypeset_math(output):
+            self.report.add(
+                self.where(page, lambda md, d=delimiter, t=text: math_checks.source_line(t, d, md)),
+                f"math left untypeset: raw {delimiter} in '{shorten(text.strip(), 60)}'",
+                "put display math ($$ … $$) on lines of its own with a blank line before and after; "
+                "inline math is $…$ on one line",
+            )
+        for _line, what in html.remote_resources(output):
+            url = what.split('="', 1)[1].split('"', 1)[0] if '="' in what else what.rsplit(" ", 1)[-1]
+            self.report.add(
+                self.locate_remote(url, page, config),
+                what,
+                "serve the file from docs/ (or a package installed with pip/npm) and link it relatively: "
+                "the site makes no request to other servers",
+            )
 
     def locate_remote(self, url: str, page, config) -> str:
         """Where a remote URL was written: the page's source, a template override, or mkdocs.yml."""
@@ -163,6 +180,30 @@ class Checker:
         if stats := os.environ.get("BLOG_CHECK_STATS"):
             self.report.write_stats(stats)
         self.report.raise_problems()
+
+    @contextmanager
+    def _passed_before(self, stage: str, text: str):
+        """Whether ``text`` passed this stage's checks in an earlier build; if not, and nothing is found in the
+        block, remember that it passes now."""
+        if self.store is None:
+            yield False
+            return
+        key = hashlib.sha256(f"{stage}\0{self.fingerprint}\0{text}".encode()).hexdigest()
+        if self.store.get(PASSED_KIND, key) is not None:
+            yield True
+            return
+        found = self.report.added
+        yield False
+        if self.report.added == found:
+            self.store.put(PASSED_KIND, key, "")
+
+
+def _checks_fingerprint(options) -> str:
+    """The checks' code and options: a pass remembered under another version of either means nothing."""
+    digest = hashlib.sha256(json.dumps(dict(options), sort_keys=True, default=str).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _line_of(markdown: str, needle: str) -> int | None:

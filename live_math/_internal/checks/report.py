@@ -40,8 +40,10 @@ class Report:
     def __init__(self):
         self.problems: dict[Problem, None] = {}
         self.seconds: dict[str, float] = defaultdict(float)
+        self.added = 0  # every problem added, repeats included: whether one check found anything
 
     def add(self, where: str, what: str, fix: str = "") -> None:
+        self.added += 1
         self.problems.setdefault(Problem(where, what, fix), None)
 
     @contextmanager
