@@ -198,3 +198,23 @@ def test_the_plugin_wraps_the_server_unless_serve_errors_is_off(enabled):
     assert plugin.on_serve(server, config=type("Config", (), {"site_name": "Site"})(), builder=original) is server
     assert (server.builder is not original) == enabled
     assert isinstance(getattr(server.app, "__self__", None), BuildErrorPages) == enabled
+
+
+def test_the_server_looks_for_saved_files_at_the_plugins_interval(tmp_path):
+    import inspect
+
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.api import EventEmitter
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path))  # as MkDocs watches docs/ before on_serve
+    assert server.observer.timeout == 0.5 and {e.timeout for e in server.observer.emitters} == {0.5}
+    plugin = LiveMathPlugin()
+    assert plugin.load_config({"serve_errors": False, "speed": {"serve_poll_interval": 0.1}}) == ([], [])
+    plugin.on_serve(server, config=type("Config", (), {"site_name": "Site"})(), builder=server.builder)
+    (tmp_path / "later").mkdir()
+    server.watch(str(tmp_path / "later"))  # as MkDocs watches mkdocs.yml's `watch:` folders after on_serve
+    assert server.observer.timeout == 0.1
+    assert {emitter.timeout for emitter in server.observer.emitters} == {0.1} and len(server.observer.emitters) == 2
+    # The emitters wait that long between two looks (watchdog's loop, which the attribute drives).
+    assert "self.queue_events(self.timeout)" in inspect.getsource(EventEmitter.run)

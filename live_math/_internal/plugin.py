@@ -17,7 +17,8 @@ on_post_build     save the caches; report what ran; fail with every problem the 
 on_env            hand page templates the rendered-page cache
 on_page_context   hand the page's template its stored output when nothing it reads has changed (last, after
                   the blog has put the listing's excerpts in the context)
-on_serve          show a failed rebuild's errors in the browser instead of a page that never loads
+on_serve          show a failed rebuild's errors in the browser instead of a page that never loads; look for
+                  saved files more often than MkDocs does
 on_build_error    stop every worker; keep what the failed build stored, stop using the page cache
 on_shutdown       end the workers' parent process and every snapshot
 """
@@ -41,7 +42,7 @@ from live_math._internal.execution.workers import Zygotes
 from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
-from live_math._internal.serve import show_build_errors
+from live_math._internal.serve import poll_every, show_build_errors
 from live_math._internal.speed import internals
 from live_math._internal.speed.html_reads import KINDS as HTML_READ_KINDS
 from live_math._internal.speed.html_reads import HtmlReads
@@ -233,6 +234,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
     def on_serve(self, server, config, builder):
         if self.config.serve_errors:
             show_build_errors(server, config.site_name)
+        if self.config.speed.enabled:
+            poll_every(server, self.config.speed.serve_poll_interval)
         return server
 
     def on_build_error(self, error):

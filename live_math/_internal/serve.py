@@ -18,6 +18,12 @@ two of its public seams are enough, so MkDocs itself is not patched:
 
 The first build of ``mkdocs serve`` happens before ``on_serve``; when it fails, MkDocs exits with the
 error in the terminal and there is no server for a browser to ask.
+
+:func:`poll_every` shortens the wait before a rebuild starts. The server finds saved files with watchdog's
+``PollingObserver``, made with a 0.5 s interval that MkDocs does not let a site change; the interval lives
+in the observer's ``_timeout`` (read when a folder is watched) and in each already-watched folder's
+emitter's ``_timeout`` (read before every look). Those two attributes of the installed watchdog are this
+module's one reach into a library's internals (tests/test_serve_errors.py checks them).
 """
 
 from __future__ import annotations
@@ -31,6 +37,18 @@ from collections.abc import Callable, Iterable
 from mkdocs.exceptions import MkDocsException
 
 log = logging.getLogger("mkdocs.plugins.live_math.serve")
+
+
+def poll_every(server, seconds: float) -> None:
+    """Make ``server`` (MkDocs' LiveReloadServer, before it serves) look for saved files every ``seconds``."""
+    observer = getattr(server, "observer", None)
+    if observer is None or not hasattr(observer, "_timeout"):
+        log.debug("the server's file watcher is not the one live-math knows: polling interval unchanged")
+        return
+    observer._timeout = seconds  # for folders watched from now on (mkdocs.yml's `watch:`)
+    for emitter in observer.emitters:  # for those already watched (docs/, mkdocs.yml)
+        if hasattr(emitter, "_timeout"):
+            emitter._timeout = seconds
 STATUS_PATH = "/.build-status/"
 STATUS_WAIT_SECONDS = 30  # a held status request is answered after this long anyway; the page asks again
 
