@@ -16,6 +16,9 @@ from live_math._internal.execution.fences import find_fences
 FORMAT = 1  # raise when the zip's contents change meaning, so cached zips are made again
 
 TITLE_END = re.compile(r"</h1>")
+# (helpers' fingerprint, helper folders, snippets) -> (helper files, pinned requirements), for this process:
+# the fingerprint covers the helper files and the versions of the packages that key the execution cache.
+_NEEDS: dict[tuple, tuple[list[Path], list[str]]] = {}
 
 
 class NotebookMaker:
@@ -86,8 +89,12 @@ class NotebookMaker:
         )
         codes = [block.fence.code for block in blocks]
         helpers = self.executor.helpers
-        files = helper_files(codes, helpers)
-        pins = requirements(codes, files, {folder.name for folder in helpers} | {"IPython"})
+        # The same snippets need the same files and packages: under `mkdocs serve`, a prose edit keeps them.
+        needs = (self.executor.build.fingerprint, tuple(map(str, helpers)), tuple(codes))
+        if needs not in _NEEDS:
+            files = helper_files(codes, helpers)
+            _NEEDS[needs] = files, requirements(codes, files, {folder.name for folder in helpers} | {"IPython"})
+        files, pins = _NEEDS[needs]
         return zip_bundle(slug, title, url, notebook(title, intro, markdown, blocks), self.project, files, pins)
 
 

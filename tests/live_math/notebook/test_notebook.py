@@ -172,3 +172,30 @@ def _shown(cell) -> str:
         elif "text/html" in output.get("data", {}):
             texts.append(output.data["text/html"])
     return "".join(texts)
+
+
+def test_a_prose_edit_makes_a_new_zip_without_looking_for_helpers_and_packages_again(tmp_path, monkeypatch):
+    import io
+    from types import SimpleNamespace
+
+    from live_math._internal.notebook import bundle
+    from live_math._internal.notebook.page import NotebookMaker
+
+    looked = []
+    real = bundle.helper_files
+    monkeypatch.setattr(bundle, "helper_files", lambda codes, helpers: looked.append(codes) or real(codes, helpers))
+    executor = SimpleNamespace(helpers=[tmp_path / "snippets"], build=SimpleNamespace(fingerprint="f1"))
+    maker = NotebookMaker(tmp_path, executor, "", tmp_path / "cache")
+    fences = find_fences(PAGE, PAGE, OWN_OPTIONS)
+    outputs = ["out"] * len(fences)
+
+    def zip_of(markdown: str) -> bytes:
+        return maker._zip("post", "Title", "post/", markdown, fences, outputs)
+
+    first = zip_of(PAGE)
+    edited = zip_of(PAGE.replace("Between.", "Between, edited."))
+    assert len(looked) == 1 and first != edited
+    assert b"Between, edited." in zipfile.ZipFile(io.BytesIO(edited)).read("post/post.ipynb")
+    executor.build.fingerprint = "f2"  # a helper file or a package changed
+    zip_of(PAGE)
+    assert len(looked) == 2
