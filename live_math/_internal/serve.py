@@ -49,6 +49,8 @@ def poll_every(server, seconds: float) -> None:
     for emitter in observer.emitters:  # for those already watched (docs/, mkdocs.yml)
         if hasattr(emitter, "_timeout"):
             emitter._timeout = seconds
+
+
 STATUS_PATH = "/.build-status/"
 STATUS_WAIT_SECONDS = 30  # a held status request is answered after this long anyway; the page asks again
 
