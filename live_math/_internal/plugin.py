@@ -15,8 +15,8 @@ on_post_page      typeset the finished page's formulas (after search has indexed
 on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
                   finished (BLOG_BUILD_DONE)
 on_env            hand page templates the rendered-page cache
-on_page_context   hand the page's template its stored output when nothing it reads has changed (last, after
-                  the blog has put the listing's excerpts in the context)
+on_page_context   mark the page's context, so its template gives the stored output when nothing it reads
+                  has changed (keyed when the template renders, after every plugin's on_page_context)
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads; look for
                   saved files more often than MkDocs does
 on_build_error    stop every worker; keep what the failed build stored, stop using the page cache
@@ -162,7 +162,6 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.renderings.attach(env)
         return env
 
-    @event_priority(-100)  # the context is complete only after every other plugin's on_page_context
     def on_page_context(self, context, page, config, nav):
         if self.renderings is not None:
             self.renderings.prepare(context, page, config)

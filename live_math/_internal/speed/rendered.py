@@ -89,8 +89,12 @@ class Renderings:
         env.template_class = RememberingTemplate
 
     def prepare(self, context: dict, page: Page, config) -> None:
-        """Key ``page``'s context (call after every other plugin's ``on_page_context``) and, when its output
-        is stored, hand it to the template in place of rendering."""
+        """Mark ``page``'s context for its template, which keys it when it renders: after every plugin's
+        ``on_page_context`` and MkDocs' last touch (a draft's banner), so the key sees what the template sees."""
+        context[MARK] = (self, page, config)
+
+    def output(self, context: dict, page: Page, config, render) -> str:
+        """The page's stored output, or ``render()``'s, stored under the key of ``context``."""
         try:
             if self.site is None:
                 self.site = _site_key(context, config, self.env, self.store)
@@ -101,8 +105,22 @@ class Renderings:
         except Opaque as error:
             log.debug(f"{page.file.src_uri}: rendered as usual, not cached: {error}")
             self.opaque += 1
-            return
-        context[MARK] = (self, key, self.store.get(KIND, key) if self.read else None)
+            return render()
+        stored = self.store.get(KIND, key) if self.read else None
+        if stored is not None:
+            self.hits += 1
+            return stored
+        self.misses += 1
+        recorder = _Recorder()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(recorder)
+        try:
+            output = render()
+        finally:
+            logger.removeHandler(recorder)
+        if not recorder.logged:  # a warning must show in every build, so a rendering that logs is not kept
+            self.store.put(KIND, key, output)
+        return output
 
     def close(self) -> None:
         _references.clear()
@@ -113,7 +131,7 @@ class Renderings:
 
 
 class RememberingTemplate(jinja2.Template):
-    """A Jinja template that, for a context prepared by :meth:`Renderings.prepare`, returns the stored output or
+    """A Jinja template that, for a context marked by :meth:`Renderings.prepare`, returns the stored output or
     renders and stores it. Any other rendering (theme files, partials, other plugins') is untouched."""
 
     def render(self, *args, **kwargs):
@@ -121,21 +139,8 @@ class RememberingTemplate(jinja2.Template):
         prepared = context.pop(MARK, None) if context is not None else None
         if prepared is None:
             return super().render(*args, **kwargs)
-        renderings, key, stored = prepared
-        if stored is not None:
-            renderings.hits += 1
-            return stored
-        renderings.misses += 1
-        recorder = _Recorder()
-        logger = logging.getLogger("mkdocs")
-        logger.addHandler(recorder)
-        try:
-            output = super().render(*args, **kwargs)
-        finally:
-            logger.removeHandler(recorder)
-        if not recorder.logged:  # a warning must show in every build, so a rendering that logs is not kept
-            renderings.store.put(KIND, key, output)
-        return output
+        renderings, page, config = prepared
+        return renderings.output(context, page, config, lambda: super(RememberingTemplate, self).render(context))
 
 
 def describe(value, page):

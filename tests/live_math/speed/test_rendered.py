@@ -60,3 +60,32 @@ def test_templates_render_again_when_the_theme_or_a_setting_changes_and_never_wh
     config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hook.py\n", encoding="utf-8")
     assert built()[0] == (0, 0, pages)
     assert built()[0] == (0, 0, pages)
+
+
+def test_a_value_a_later_plugin_adds_to_the_context_keys_the_page(tmp_path):
+    # The key is made when the template renders, after every plugin's on_page_context, however late it runs.
+    project = copy_project(tmp_path / "project")
+    (project / POSTS / "synthetic-001.md").write_text(synthetic_post(1), encoding="utf-8")
+    main = project / "overrides/main.html"
+    main.write_text(
+        main.read_text(encoding="utf-8").replace("{{ super() }}", "{{ super() }}<!-- late: {{ late }} -->", 1),
+        encoding="utf-8",
+    )
+    (project / "hook.py").write_text(
+        "from pathlib import Path\nfrom mkdocs.plugins import event_priority\n\n"
+        "@event_priority(-1000)\n"
+        "def on_page_context(context, page, config, nav):\n"
+        "    context['late'] = (Path(config.config_file_path).parent / 'late.txt').read_text().strip()\n"
+        "    return context\n",
+        encoding="utf-8",
+    )
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hook.py\n", encoding="utf-8")
+    env = {"BLOG_CACHE_DIR": str(tmp_path / "cache"), **EPOCH}
+    page = tmp_path / "site/2020/02/02/synthetic-post-1/index.html"
+    for value in ("first", "second"):
+        (project / "late.txt").write_text(value, encoding="utf-8")
+        result = build(project, tmp_path / "site", env=env)
+        assert result.returncode == 0, result.stderr[-4000:]
+        assert f"<!-- late: {value} -->" in page.read_text(encoding="utf-8")
+    assert counts(result.stderr)[0] >= 1  # the second build rendered the pages again
