@@ -89,6 +89,13 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             log.info("not a git checkout: feed and sitemap dates come from the clock")
         self.cache_dir = cache_dir(self.project, self.config.cache_dir)
         self.fresh = os.environ.get("BLOG_NO_CACHE") == "1"
+        if self.config.speed.enabled:
+            # Here, first of all plugins: the search and blog plugins make template environments in on_config.
+            if self.store is not None:  # a rebuild whose configuration failed to load left it open
+                self._close_store(prune=())
+            internals.install()
+            self.store = Store(self.cache_dir / "build.sqlite")
+            internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
         execution = self.config.execution
         if execution.enabled:
             timeout = execution.timeout
@@ -113,18 +120,16 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if math.enabled:
             katex_js = find_katex(self.project, math.katex_dir)
             self.typesetter.start_build(
-                katex_js, dict(math.macros), self.cache_dir / "katex.json", math.assets_dir, fresh=self.fresh
+                katex_js,
+                dict(math.macros),
+                self.cache_dir / "katex.json",
+                math.assets_dir,
+                fresh=self.fresh,
+                build_store=self.store,
             )
         if self.config.writing.enabled:
             writing = self.config.writing
             self.writing.start_build(self.project, Path(config.docs_dir), writing.bibliography, writing.style)
-        if self.config.speed.enabled:
-            # Here, first of all plugins: the search and blog plugins make template environments in on_config.
-            if self.store is not None:  # a rebuild whose configuration failed to load left it open
-                self._close_store(prune=())
-            internals.install()
-            self.store = Store(self.cache_dir / "build.sqlite")
-            internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
         if self.config.checks.enabled:
             passes = self.store if self.store is not None and not self.fresh else None
             self.checker = Checker(config, self.config.checks, store=passes)

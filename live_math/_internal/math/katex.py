@@ -9,6 +9,7 @@ same release are added to the site's files so nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -23,6 +24,7 @@ from live_math._internal.caching import store
 from live_math._internal.checks.math import blocked_command
 from live_math._internal.checks.report import shorten
 from live_math._internal.config import project_dir
+from live_math._internal.math.stored_formulas import StoredFormulas
 
 MATH_ELEMENT = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">'
@@ -151,11 +153,15 @@ class FormulaCache:
             if _is_entry(entry)
         }
 
-    def save(self, rendered: dict[tuple[str, bool], str]) -> None:
+    def save(self, rendered: dict[tuple[str, bool], str], previous=None) -> None:
         """Replace the cache with ``rendered``, writing a temporary file first."""
         formulas = [[tex, display, html_] for (tex, display), html_ in sorted(rendered.items())]
         text = json.dumps({"katex": self.version, "formulas": formulas}, ensure_ascii=False)
         store(self.path, text, self.path.parent)
+
+    def stamp(self) -> tuple[int, int] | None:
+        """The file as it is now (time and size): another build's save changes it."""
+        return _stamp(self.path)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -255,21 +261,30 @@ class Typesetter:
 
     def __init__(self):
         self.renderer: KatexRenderer | None = None
-        self.cache: FormulaCache | None = None
+        self.cache: FormulaCache | StoredFormulas | None = None
         self.cached: dict[tuple[str, bool], str] = {}
         self.pages: dict[str, tuple] = {}  # src_uri -> (File, Markdown): read again only to locate a failing formula
         self.assets_dir = "assets/katex"
-        self.stamp: tuple[int, int] | None = None  # the formula cache file as last read or written
+        self.stamp = None  # the formula cache as last read or written (see FormulaCache.stamp)
+        self.fresh = False
 
-    def start_build(self, katex_js: Path, macros: dict[str, str], cache_file: Path, assets_dir: str, fresh: bool):
-        """Load the formula cache (unless ``fresh``: every formula renders again, the cache is still saved)."""
+    def start_build(
+        self, katex_js: Path, macros: dict[str, str], cache_file: Path, assets_dir: str, fresh: bool, build_store=None
+    ):
+        """Load the formula cache (unless ``fresh``: every formula renders again, the cache is still saved):
+        from the ``build_store`` if given (``stored_formulas.py``), else from ``cache_file``."""
         reused = self.renderer is not None and self.renderer.katex_js == katex_js and self.renderer.macros == macros
         if not reused:
             self.renderer = KatexRenderer(katex_js, macros)
         self.renderer.requested = set()
         self.assets_dir = assets_dir
-        self.cache = FormulaCache(cache_file, self.renderer.cache_tag)
-        stamp = _stamp(cache_file)
+        if build_store is not None:
+            self.cache = StoredFormulas(build_store, self.renderer.cache_tag)
+            with contextlib.suppress(OSError):
+                cache_file.unlink(missing_ok=True)  # the store holds the formulas from now on
+        else:
+            self.cache = FormulaCache(cache_file, self.renderer.cache_tag)
+        stamp = self.cache.stamp()
         if fresh:
             self.cached = {}
         elif not (reused and stamp is not None and stamp == self.stamp):
@@ -277,6 +292,7 @@ class Typesetter:
             self.cached = self.cache.load()
             self.renderer.remember(self.cached)
         self.stamp = None if fresh else stamp
+        self.fresh = fresh
         self.pages = {}
 
     def add_assets(self, files: Files, config) -> None:
@@ -308,8 +324,8 @@ class Typesetter:
         """Keep exactly this build's formulas, so the file neither grows forever nor is rewritten when warm."""
         rendered = self.renderer.rendered(self.renderer.requested)
         if rendered != self.cached:
-            self.cache.save(rendered)
-            self.cached, self.stamp = rendered, _stamp(self.cache.path)
+            self.cache.save(rendered, None if self.fresh else self.cached)
+            self.cached, self.stamp = rendered, self.cache.stamp()
 
     def _source(self, src_uri: str) -> str:
         """The file as written, front matter included, so a reported line is the file's own line number."""

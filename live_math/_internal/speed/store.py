@@ -43,6 +43,16 @@ class Store:
             (kind, key, value, self.build),
         )
 
+    def items(self, kind: str) -> list[tuple[str, str]]:
+        """Every ``(key, value)`` of ``kind``, in one query (not marked as used: such kinds are not pruned)."""
+        return self.connection.execute("SELECT key, value FROM entries WHERE kind = ?", (kind,)).fetchall()
+
+    def delete(self, kind: str, keys: list[str]) -> None:
+        self.connection.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, key) for key in keys))
+
+    def delete_kind(self, kind: str) -> None:
+        self.connection.execute("DELETE FROM entries WHERE kind = ?", (kind,))
+
     def end_build(self, prune: tuple[str, ...] = ()) -> None:
         """Drop the entries of the ``prune`` kinds that this build did not use, once they are a quarter of what
         it used, and commit."""
