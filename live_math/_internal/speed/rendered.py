@@ -146,20 +146,21 @@ class RememberingTemplate(jinja2.Template):
 def describe(value, page):
     """``value`` of a template context as JSON-able data: two values a template could tell apart describe
     differently. ``page`` (the page being rendered) is described in full; other pages by reference."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    kind = _kinds.get(type(value)) or _kind(type(value))
+    if kind == "scalar":
         return value
+    if kind == "list":
+        return [describe(item, page) for item in value]
+    if kind == "page":
+        if (value is page and page is not None) or _is_excerpt(value):
+            return _page_in_full(value, page)
+        return _reference(value)
     if isinstance(value, (datetime.date, datetime.time)):
         return [type(value).__name__, value.isoformat()]
-    if isinstance(value, (list, tuple)):
-        return [describe(item, page) for item in value]
     if isinstance(value, (set, frozenset)):
         if all(isinstance(item, str) for item in value):  # a page's anchor ids: thousands on a long page
             return ["set", sorted(value)]
         return sorted(_json(describe(item, page)) for item in value)
-    if isinstance(value, Page):
-        if (value is page and page is not None) or _is_excerpt(value):
-            return _page_in_full(value, page)
-        return _reference(value)
     if isinstance(value, (Section, Link)):
         return _reference(value)
     if isinstance(value, File):
@@ -185,6 +186,24 @@ def describe(value, page):
     if hasattr(value, "__html__") and type(value).__module__.startswith("markupsafe"):
         return ["markup", str(value)]
     raise Opaque(f"a {type(value).__module__}.{type(value).__qualname__} in the template context")
+
+
+def _kind(cls: type) -> str:
+    """How :func:`describe` treats values of ``cls``, by the few kinds that make up most of a context (a
+    listing refers to every post of its view), remembered by type so each value costs one lookup."""
+    if cls is type(None) or issubclass(cls, (str, int, float, bool)):
+        kind = "scalar"
+    elif issubclass(cls, (list, tuple)):
+        kind = "list"
+    elif issubclass(cls, Page):
+        kind = "page"
+    else:
+        kind = "other"
+    _kinds[cls] = kind
+    return kind
+
+
+_kinds: dict[type, str] = {}
 
 
 def _page_in_full(value: Page, page: Page) -> dict:
