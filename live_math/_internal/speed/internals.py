@@ -109,15 +109,15 @@ def is_theme_files_filter(function) -> bool:
 def install() -> None:
     """Put the wrappers in place (once per interpreter; idempotent)."""
     _wrap(THEME_GET_ENV, _theme_get_env)
-    _wrap(PAGE_RENDER, _page_render)
+    _wrap(PAGE_RENDER, _through("active", "render_page"))
     if EXCERPT_RENDER:
-        _wrap(EXCERPT_RENDER, _excerpt_render)
+        _wrap(EXCERPT_RENDER, _through("active", "render_excerpt"))
     if BLOG_MARKDOWN:
         _wrap(BLOG_MARKDOWN, _lazy_markdown)
     if SEARCH_INDEX_ADD:
-        _wrap(SEARCH_INDEX_ADD, _search_index_add)
+        _wrap(SEARCH_INDEX_ADD, _through("html_reads", "search_entries"))
     if BLOG_READTIME:
-        _wrap(BLOG_READTIME, _readtime)
+        _wrap(BLOG_READTIME, _through("html_reads", "readtime"))
     if BLOG_YAML_LOADER and hasattr(yaml, "CSafeLoader"):
         # Only the parser changes: CSafeLoader builds values with the same SafeConstructor as SafeLoader.
         setattr(*BLOG_YAML_LOADER, yaml.CSafeLoader)
@@ -132,24 +132,21 @@ def _wrap(place, make) -> None:
         setattr(owner, name, wrapper)
 
 
-def _page_render(original):
-    @functools.wraps(original)
-    def render(self, config, files):
-        if active is None:
-            return original(self, config, files)
-        return active.render_page(original, self, config, files)
+def _through(cache: str, method: str):
+    """A wrapper that calls the original while the module's ``cache`` global is None (no build under way), and
+    ``cache.method(original, *arguments)`` while it is set."""
 
-    return render
+    def make(original):
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            current = globals()[cache]
+            if current is None:
+                return original(*args, **kwargs)
+            return getattr(current, method)(original, *args, **kwargs)
 
+        return wrapper
 
-def _excerpt_render(original):
-    @functools.wraps(original)
-    def render(self, page, separator):
-        if active is None:
-            return original(self, page, separator)
-        return active.render_excerpt(original, self, page, separator)
-
-    return render
+    return make
 
 
 def _theme_get_env(original):
@@ -170,23 +167,3 @@ def _lazy_markdown(original):
         return LazyMarkdown(original, **settings)
 
     return markdown
-
-
-def _search_index_add(original):
-    @functools.wraps(original)
-    def add_entry_from_context(self, page):
-        if html_reads is None:
-            return original(self, page)
-        return html_reads.search_entries(original, self, page)
-
-    return add_entry_from_context
-
-
-def _readtime(original):
-    @functools.wraps(original)
-    def readtime(html, words_per_minute):
-        if html_reads is None:
-            return original(html, words_per_minute)
-        return html_reads.readtime(original, html, words_per_minute)
-
-    return readtime
