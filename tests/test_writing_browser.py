@@ -3,6 +3,7 @@ page stays accessible with a card open, footnotes move to the margin only on ver
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -29,6 +30,20 @@ def post_url(writing_site):  # noqa: F811 - the fixture imported above
     server.server_close()
 
 
+@contextlib.contextmanager
+def post_page(browser, url: str, *, clean: bool = True, **options):
+    """The post loaded in a new browser context made with ``options``; with ``clean``, after checking that no
+    request failed or left the site."""
+    context = browser.new_context(**options)
+    try:
+        page, load = open_page(context, url)
+        if clean:
+            assert_clean(load)
+        yield page
+    finally:
+        context.close()
+
+
 def serious_violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -41,10 +56,7 @@ def serious_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("view", ["light", "dark"])
 def test_hovering_a_reference_shows_its_equation_in_a_card(browser, post_url, view):
-    context = browser.new_context(**VIEWS[view])
-    try:
-        page, load = open_page(context, post_url)
-        assert_clean(load)
+    with post_page(browser, post_url, **VIEWS[view]) as page:
         card = page.locator("#lm-card")
         page.locator('a.lm-xref[href="#eq:step"]').first.hover()
         card.wait_for(state="visible")
@@ -56,16 +68,11 @@ def test_hovering_a_reference_shows_its_equation_in_a_card(browser, post_url, vi
         assert not serious_violations(page), "with the equation card open"
         page.mouse.move(0, 0)
         card.wait_for(state="hidden")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("view", ["light", "dark"])
 def test_focusing_a_citation_shows_its_reference_and_escape_hides_it(browser, post_url, view):
-    context = browser.new_context(**VIEWS[view])
-    try:
-        page, load = open_page(context, post_url)
-        assert_clean(load)
+    with post_page(browser, post_url, **VIEWS[view]) as page:
         card = page.locator("#lm-card")
         citation = page.locator('a.lm-cite[href="#ref-godel1931"]').first
         citation.focus()
@@ -78,14 +85,10 @@ def test_focusing_a_citation_shows_its_reference_and_escape_hides_it(browser, po
         card.wait_for(state="hidden")
         assert citation.get_attribute("aria-describedby") is None
         assert page.evaluate("document.activeElement.getAttribute('href')") == "#ref-godel1931"  # focus stays
-    finally:
-        context.close()
 
 
 def test_a_figure_reference_and_a_footnote_call_show_cards(browser, post_url):
-    context = browser.new_context(**VIEWS["light"])
-    try:
-        page, _ = open_page(context, post_url)
+    with post_page(browser, post_url, clean=False, **VIEWS["light"]) as page:
         card = page.locator("#lm-card")
         page.locator('a.lm-xref[href="#fig-square"]').focus()
         card.wait_for(state="visible")
@@ -94,28 +97,19 @@ def test_a_figure_reference_and_a_footnote_call_show_cards(browser, post_url):
         card.wait_for(state="visible")
         assert "Too large a step diverges" in card.inner_text()
         assert "↩" not in card.inner_text()
-    finally:
-        context.close()
 
 
 def test_without_javascript_a_reference_still_leads_to_its_equation(browser, post_url):
-    context = browser.new_context(java_script_enabled=False, **VIEWS["light"])
-    try:
-        page, _ = open_page(context, post_url)
+    with post_page(browser, post_url, clean=False, java_script_enabled=False, **VIEWS["light"]) as page:
         page.locator('a.lm-xref[href="#eq:stable"]').first.click()
         page.wait_for_function("location.hash === '#eq:stable'")
         box = page.locator('[id="eq:stable"]').bounding_box()
         assert box and 0 <= box["y"] < 1000, "the equation is not scrolled into view"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("view", ["light", "dark"])
 def test_footnotes_are_sidenotes_beside_their_call_on_very_wide_screens_only(browser, post_url, view):
-    context = browser.new_context(**{**WIDE, "color_scheme": view})
-    try:
-        page, load = open_page(context, post_url)
-        assert_clean(load)
+    with post_page(browser, post_url, **{**WIDE, "color_scheme": view}) as page:
         note = page.locator(".lm-sidenote")
         note.wait_for(state="visible")
         call = page.locator("a.footnote-ref").first.bounding_box()
@@ -133,5 +127,3 @@ def test_footnotes_are_sidenotes_beside_their_call_on_very_wide_screens_only(bro
         page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1280, "height": 900})
         page.wait_for_function("document.querySelectorAll('.lm-sidenote').length === 0")
-    finally:
-        context.close()

@@ -68,6 +68,7 @@ def project_with(tmp_path: Path, plugin_block: str, posts: dict[str, str] | None
         ("      execution:\n        timeout: -1", "expected a number greater than 0, got -1"),
         ("      execution:\n        timeout: soon", "Expected type"),
         ("      execution:\n        snapshots: -1", "expected a whole number of at least 0, got -1"),
+        ("      speed:\n        serve_poll_interval: 0", "expected a number greater than 0, got 0"),
         ("      math:\n        macros: [R]", "math"),
         ("      cache_directory: .cache", "cache_directory"),
     ],

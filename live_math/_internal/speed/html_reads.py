@@ -11,10 +11,9 @@ SEARCH_INDEX_ADD and BLOG_READTIME in ``internals`` are where this reaches in.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
-from live_math._internal.speed.pages import _version
+from live_math._internal.speed.keys import key_of, toc_tokens, version
 
 KINDS = ("search", "readtime")
 FORMAT = 1  # raise when what is stored changes meaning
@@ -26,14 +25,14 @@ class HtmlReads:
     def __init__(self, store, read: bool = True):
         self.store = store
         self.read = read
-        self.material = _version("mkdocs-material")
+        self.material = version("mkdocs-material")
         self.hits = self.misses = 0
 
     def search_entries(self, original, index, page) -> None:
         """Add ``page``'s sections to the search ``index``, as ``original`` (the unwrapped method) would."""
-        toc = _toc(page.toc)
+        toc = toc_tokens(page.toc)
         meta = {name: page.meta.get(name) for name in ("search", "tags", "title")}
-        key = _hash([FORMAT, self.material, _jieba(), page.content, toc, page.url, page.title, meta])
+        key = key_of([FORMAT, self.material, _jieba(), page.content, toc, page.url, page.title, meta])
         stored = self.store.get("search", key) if self.read else None
         if stored is not None:
             index.entries.extend(json.loads(stored))
@@ -46,7 +45,7 @@ class HtmlReads:
 
     def readtime(self, original, html: str, words_per_minute: int) -> int:
         """Minutes to read ``html``, as ``original`` (Material's ``readtime``) counts them."""
-        key = _hash([FORMAT, self.material, html, words_per_minute])
+        key = key_of([FORMAT, self.material, html, words_per_minute])
         stored = self.store.get("readtime", key) if self.read else None
         if stored is not None:
             self.hits += 1
@@ -60,16 +59,8 @@ class HtmlReads:
         return f"{self.misses} search/read-time parses, {self.hits} from cache"
 
 
-def _toc(toc) -> list:
-    return [[a.title, a.id, a.level, _toc(a.children)] for a in toc]
-
-
 def _jieba() -> bool:
     """Whether the search plugin segments Chinese text (it does when jieba imports)."""
     from material.plugins.search import plugin as search_plugin
 
     return getattr(search_plugin, "jieba", None) is not None
-
-
-def _hash(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()

@@ -24,17 +24,16 @@ skipped conversions are made first (their results discarded), as the live-math e
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-from importlib import metadata
 
 from markdown_exec import MarkdownConverter
 from mkdocs.structure.toc import get_toc
 
 from live_math._internal.execution.cache import markdown_fingerprint
 from live_math._internal.speed.internals import excerpt_links
+from live_math._internal.speed.keys import key_of, toc_tokens, version
 
 FORMAT = 1  # raise when an entry's layout or meaning changes
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-exec", "pygments")
@@ -63,9 +62,9 @@ class RenderCache:
         self.read = read  # False (BLOG_NO_CACHE=1): convert everything, still store the results
         self.fence_outputs = fence_outputs
         self.executor_html = executor_html
-        versions = {name: _version(name) for name in PACKAGES}
+        versions = {name: version(name) for name in PACKAGES}
         validation = json.dumps(config.validation, default=str, sort_keys=True)
-        self.site = _hash(
+        self.site = key_of(
             [
                 FORMAT,
                 markdown_fingerprint(config.markdown_extensions, config.mdx_configs),
@@ -85,7 +84,7 @@ class RenderCache:
         if fences is None:
             return original(page, config, files)
         place = [page.file.src_uri, page.file.dest_uri, page.url, str(page.file.inclusion)]
-        key = _hash([self.site, place, page.markdown, fences])
+        key = key_of([self.site, place, page.markdown, fences])
         stored = self._load("page", key, files)
         if stored is not None:
             links = stored["links"]
@@ -109,7 +108,7 @@ class RenderCache:
             links = {file.src_uri: dict(anchors) for file, anchors in links.items()}
         entry = {
             "content": page.content,
-            "toc": _tokens(page.toc),
+            "toc": toc_tokens(page.toc),
             "title": page._title_from_render,
             "anchors": sorted(page.present_anchor_ids or ()),
             "links": links,
@@ -131,7 +130,7 @@ class RenderCache:
         key = None
         if fences is not None and relpath is not None:
             place = [post.file.src_uri, post.url, page.url, str(post.file.inclusion)]
-            key = _hash([self.site, "excerpt", place, separator, markdown, fences, ordinal])
+            key = key_of([self.site, "excerpt", place, separator, markdown, fences, ordinal])
             stored = self._load("excerpt", key, relpath.files)
             if stored is not None:
                 excerpt.markdown = markdown
@@ -159,7 +158,7 @@ class RenderCache:
             entry = {
                 "content": excerpt.content,
                 "more": excerpt.more if excerpt.more is not more else None,
-                "toc": _tokens(excerpt.toc),
+                "toc": toc_tokens(excerpt.toc),
                 **watch.effects(),
             }
             self._save("excerpt", key, entry, watch, recording)
@@ -285,22 +284,6 @@ class _Watch:
     def effects(self) -> dict:
         added = {k: v for k, v in (self.html or {}).items() if k not in self.before}
         return {"conversions": MarkdownConverter.counter - self.counter, "fence_html": added}
-
-
-def _tokens(toc) -> list[dict]:
-    """The table of contents as the tokens ``get_toc`` makes it from."""
-    return [{"name": a.title, "id": a.id, "level": a.level, "children": _tokens(a.children)} for a in toc]
-
-
-def _hash(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def executor_probes(executor):

@@ -21,7 +21,6 @@ plugin's internals is the blog's pagination callable (``internals.BLOG_PAGER``).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import logging
 import os
@@ -39,8 +38,9 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from live_math._internal.execution.cache import markdown_fingerprint, stable_repr
 from live_math._internal.speed import internals
-from live_math._internal.speed.pages import PACKAGES, _Recorder, _version
-from live_math._internal.speed.theme import packaged_in
+from live_math._internal.speed.keys import key_of, toc_tokens, version
+from live_math._internal.speed.pages import PACKAGES, _Recorder
+from live_math._internal.speed.theme import folder_key, packaged_in
 
 KIND = "rendered"
 NAMES_KIND = "template-names"
@@ -101,7 +101,7 @@ class Renderings:
             described = {
                 name: describe(value, page) for name, value in sorted(context.items()) if name not in SITE_WIDE
             }
-            key = _hash([self.site, described])
+            key = key_of([self.site, described])
         except Opaque as error:
             log.debug(f"{page.file.src_uri}: rendered as usual, not cached: {error}")
             self.opaque += 1
@@ -167,7 +167,7 @@ def describe(value, page):
         return ["file", value.src_uri, value.dest_uri, value.url, str(value.inclusion)]
     if isinstance(value, (TableOfContents, AnchorLink)):
         items = value.items if isinstance(value, TableOfContents) else [value]
-        return ["toc", _toc(items)]
+        return ["toc", toc_tokens(items)]
     if isinstance(value, Mapping):
         return {_json(describe(k, page)) if not isinstance(k, str) else k: describe(v, page) for k, v in value.items()}
     try:
@@ -240,10 +240,6 @@ def _is_excerpt(value) -> bool:
     return excerpt is not None and isinstance(value, excerpt)
 
 
-def _toc(items) -> list:
-    return [[a.title, a.id, a.level, _toc(a.children)] for a in items]
-
-
 def _navigation(nav: Navigation) -> list:
     def item(entry):
         children = getattr(entry, "children", None)
@@ -257,11 +253,12 @@ def _site_key(context: dict, config, env: jinja2.Environment, store) -> str:
     searchpath = list(getattr(env.loader, "searchpath", None) or [])
     if not searchpath:
         raise Opaque(f"templates from a {type(env.loader).__name__}, whose sources cannot be listed")
-    sources = _template_sources(searchpath)
+    # An installed MkDocs or Material by its version, `overrides/` by its files' sizes and times (theme.py).
+    sources = [folder_key(Path(folder)) for folder in searchpath]
     read = _names_read(env, searchpath, set(config.theme.static_templates), sources, store)
     site = {
         "format": FORMAT,
-        "packages": {name: _version(name) for name in PACKAGES},
+        "packages": {name: version(name) for name in PACKAGES},
         "jinja": jinja2.__version__,
         "templates": sources,
         "config": _described_config(config, read),
@@ -272,7 +269,7 @@ def _site_key(context: dict, config, env: jinja2.Environment, store) -> str:
         site["pages"] = [[describe(f, None), _reference(f.page) if f.page else None] for f in context["pages"]]
     if read & {"build_date_utc", "*"}:
         site["build_date_utc"] = str(context.get("build_date_utc"))
-    return _hash(site)
+    return key_of(site)
 
 
 def _described_config(config, read: set[str]) -> dict:
@@ -296,33 +293,19 @@ def _described_config(config, read: set[str]) -> dict:
     return described
 
 
-def _template_sources(searchpath: list[str]) -> list:
-    """The theme's templates as a key: a folder of an installed MkDocs or Material by its path (the package versions
-    are in the site key: its files change only with them), any other folder (``custom_dir``) by its files' bytes."""
-    described = []
-    for folder in map(Path, searchpath):
-        resolved, packaged = _folder(folder)
-        files = {}
-        if not packaged:
-            for path in _files(resolved, packaged):
-                files[path.relative_to(resolved).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-        described.append([str(resolved), packaged, files])
-    return described
-
-
 def _names_read(env, searchpath: list[str], static: set[str], sources: list, store) -> set[str]:
     """Every variable the page templates read, and every attribute and constant key (as ``.name``); ``*`` if a
     template cannot be parsed. The theme's static templates, such as sitemap.xml, are rendered without a page
-    and left out. Parsing
-    all of Material's templates takes half a second, so the result is kept for each set of sources."""
-    key = _hash([FORMAT, jinja2.__version__, sources, sorted(static)])
+    and left out. Parsing all of Material's templates takes half a second, so the result is kept for each set
+    of sources."""
+    key = key_of([FORMAT, jinja2.__version__, sources, sorted(static)])
     stored = store.get(NAMES_KIND, key)
     if stored is not None:
         return set(json.loads(stored))
     read: set[str] = set()
     for folder in map(Path, searchpath):
-        resolved, packaged = _folder(folder)
-        for path in _files(resolved, packaged):
+        resolved = folder.resolve()
+        for path in _files(resolved, packaged=packaged_in(resolved) is not None):
             name = path.relative_to(resolved).as_posix()
             if name in static or path.suffix not in TEMPLATE_SUFFIXES:
                 continue
@@ -343,12 +326,6 @@ def _names_read(env, searchpath: list[str], static: set[str], sources: list, sto
     return read
 
 
-def _folder(folder: Path) -> tuple[Path, bool]:
-    """``folder`` resolved, and whether it is inside an installed MkDocs or Material (whose versions key pages)."""
-    resolved = folder.resolve()
-    return resolved, packaged_in(resolved) is not None
-
-
 def _files(folder: Path, packaged: bool):
     for directory, subfolders, names in os.walk(folder):
         # A package's icons and assets are SVG and CSS/JS, not Jinja: its templates are the rest.
@@ -359,7 +336,3 @@ def _files(folder: Path, packaged: bool):
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _hash(value) -> str:
-    return hashlib.sha256(_json(value).encode()).hexdigest()

@@ -13,7 +13,6 @@ THEME_GET_ENV and THEME_FILES_FILTER in ``internals`` are where this reaches in.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 from mkdocs import utils as mkdocs_utils
 
 from live_math._internal.speed import internals
-from live_math._internal.speed.pages import _version
+from live_math._internal.speed.keys import key_of, version
 from live_math._internal.speed.templates import StoreBytecodeCache
 
 KIND = "theme-files"
@@ -45,13 +44,13 @@ class ThemeEnvs:
     def _list_templates(self, original, theme, extensions=None, filter_func=None):
         if extensions is not None or not internals.is_theme_files_filter(filter_func):
             return original(extensions, filter_func)
-        key = _hash(
+        key = key_of(
             [
                 FORMAT,
                 [folder_key(Path(folder)) for folder in theme.dirs],
                 sorted(theme.static_templates),
                 list(mkdocs_utils.markdown_extensions),
-                _version("mkdocs"),
+                version("mkdocs"),
             ]
         )
         stored = self.store.get(KIND, key) if self.read else None
@@ -70,7 +69,7 @@ def folder_key(folder: Path) -> list:
     resolved = folder.resolve()
     package = packaged_in(resolved)
     if package is not None:
-        return [str(resolved), package, _version(package)]
+        return [str(resolved), package, version(package)]
     listing = []
     for directory, subfolders, names in os.walk(resolved):
         subfolders.sort()
@@ -98,7 +97,3 @@ def packaged_in(folder: Path) -> str | None:
         if folder.is_relative_to(root):
             return distribution
     return None
-
-
-def _hash(value) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
