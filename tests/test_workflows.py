@@ -166,3 +166,15 @@ def test_pre_commit_runs_the_locked_ruff_with_the_projects_excludes():
     assert all("files" not in hook and "exclude" not in hook for hook in hooks.values())
     ruff_config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["ruff"]
     assert ruff_config["force-exclude"] is True
+
+
+def test_every_job_that_runs_snippets_requires_the_sandbox(workflow_file):
+    workflow = yaml.safe_load(workflow_file.read_text())
+    running = [
+        job
+        for job in workflow["jobs"].values()
+        if any(re.search(r"\bmake (test|build)\b", step.get("run", "")) for step in job.get("steps", []))
+    ]
+    assert running, "no job of this workflow builds the site"
+    for job in running:
+        assert job.get("env", {}).get("LIVE_MATH_SANDBOX") == "required", job

@@ -55,6 +55,16 @@ class Size(c.Type):
         return size
 
 
+class SandboxMode(c.Choice):
+    """``required``, ``available`` or ``off``; YAML reads an unquoted ``off`` as false, which means ``off`` too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(("required", "available", "off"), **kwargs)
+
+    def run_validation(self, value):
+        return super().run_validation("off" if value is False else value)
+
+
 class ExecutionConfig(base.Config):
     """Where and how the posts' ``python exec="on"`` fences run."""
 
@@ -77,6 +87,15 @@ class ExecutionConfig(base.Config):
     preload = c.ListOfItems(c.Type(str), default=["numpy", "matplotlib"])
     """Modules the workers' parent process imports once, so that no session pays for importing them. Never
     the site's helper modules, which every worker imports afresh. A module that is not installed is skipped."""
+    sandbox = SandboxMode(default="available")
+    """How snippets are confined (Landlock and seccomp, on Linux): ``required`` fails the build where the
+    machine cannot enforce every rule; ``available`` enforces what it can and says once what it cannot; ``off``
+    runs snippets with every right of the build. ``$LIVE_MATH_SANDBOX`` overrides it."""
+    read = c.ListOfItems(c.Type(str), default=[])
+    """Folders (relative to ``mkdocs.yml``) snippets may read besides ``docs_dir``, the ``helpers`` and the
+    Python installation, e.g. ``[data]``."""
+    environment = c.ListOfItems(c.Type(str), default=[])
+    """Names of environment variables snippets see besides ``PATH``, the locale, ``TZ`` and the like."""
     snapshots = PositiveInteger(minimum=0, default=16)
     """Under ``mkdocs serve``, paused copies of the workers kept after each block, so that an edited block
     resumes its session from the state after the block before it instead of replaying the session; at most

@@ -42,6 +42,7 @@ from live_math._internal.execution.workers import Zygotes
 from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
 from live_math._internal.reproducible import date_build_by_last_commit
+from live_math._internal.sandbox.policy import Sandbox, resolve_mode
 from live_math._internal.serve import poll_every, show_build_errors
 from live_math._internal.speed import internals
 from live_math._internal.speed.html_reads import KINDS as HTML_READ_KINDS
@@ -102,6 +103,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             if os.environ.get("BLOG_SNIPPET_TIMEOUT"):
                 timeout = parse_timeout(os.environ["BLOG_SNIPPET_TIMEOUT"], "BLOG_SNIPPET_TIMEOUT")
             helpers = [self.project / folder for folder in execution.helpers]
+            readable = [Path(config.docs_dir), *helpers, *(self.project / folder for folder in execution.read)]
+            sandbox = Sandbox(resolve_mode(execution.sandbox), readable, execution.environment, self.project)
             self.executor = Executor(
                 Limits(timeout, execution.memory, execution.max_output),
                 helpers,
@@ -109,6 +112,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 workers=execution.workers or os.cpu_count() or 1,
                 preload=list(execution.preload),
                 zygotes=self.zygotes,
+                sandbox=sandbox,
                 snapshots=self.snapshots,
                 snapshot_limit=execution.snapshots if self.serving else 0,  # a plain build edits nothing
             )

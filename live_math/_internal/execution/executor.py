@@ -65,6 +65,7 @@ from live_math._internal.execution.runner import show_source
 from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, plan_page
 from live_math._internal.execution.snapshots import Snapshots
 from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
+from live_math._internal.sandbox.policy import Sandbox
 
 log = logging.getLogger("mkdocs.plugins.execution")
 
@@ -114,6 +115,7 @@ class Executor:
     (their parents are the snippets' import path; their files key the cache); ``cache_packages`` the
     distributions whose versions key the cache; ``workers`` how many sessions run at once; ``preload`` the
     modules the workers' warm parent imports; ``zygotes`` keeps that parent across `mkdocs serve` rebuilds;
+    ``sandbox`` says how each worker is confined (``live_math/_internal/sandbox/``);
     ``snapshots`` keeps at most ``snapshot_limit`` paused copies of the workers across them (0: none).
     """
 
@@ -126,10 +128,12 @@ class Executor:
         workers: int,
         preload: list[str],
         zygotes: Zygotes,
+        sandbox: Sandbox,
         snapshots: Snapshots | None = None,
         snapshot_limit: int = 0,
     ):
         self.limits = limits
+        self.sandbox = sandbox
         self.helpers = helpers
         self.cache_packages = cache_packages
         self.workers = workers
@@ -161,7 +165,7 @@ class Executor:
             read_cache=read_cache,
             fingerprint=fingerprint,
             markdown=markdown_fingerprint(markdown_extensions, mdx_configs),
-            runs=Runs(self._zygote, root, self.helpers, cache, self.snapshots),
+            runs=Runs(self._zygote, root, self.helpers, cache, self.sandbox, self.snapshots),
         )
 
     def plan_site(self, pages) -> None:
@@ -216,7 +220,7 @@ class Executor:
             results = plan.future.result() if plan.future is not None and index <= plan.last_miss else {}
             outcome = results.get(index)
             if isinstance(outcome, Failure):
-                if outcome.kind == "setup":
+                if outcome.kind == "setup" and outcome.error != "SandboxError":
                     raise PluginError(f"live-math: {outcome.headline}")
                 raise SnippetError(_failure_message(location, outcome, _block_limits(block, self.limits)))
             if block.entry is not None:
@@ -287,7 +291,8 @@ class Executor:
     def _zygote(self) -> Zygote:
         """The workers' warm parent, started by the first run that needs it (a warm build starts none)."""
         with self.starting:
-            zygote = self.zygotes.get(self.preload)
+            self.sandbox.check()  # under `required`, no snippet runs where the sandbox cannot be enforced
+            zygote = self.zygotes.get(self.preload, self.sandbox.environment())
             ready = zygote.wait_ready()
             if ready["failed"]:
                 raise WorkerError(
@@ -374,7 +379,14 @@ def _failure_message(location: str, failure: Failure, limits: Limits) -> str:
     """``file:line: what happened``, the snippet's traceback, and what to do about it."""
     lines = [f"{location}: {failure.headline}", *failure.details]
     limit_options = "on its fence, or for every snippet under execution: of the live-math plugin in mkdocs.yml"
-    if failure.module:
+    if failure.hint:
+        lines.append(f"  The snippet sandbox refused this: {failure.hint}.")
+    elif failure.error == "SandboxError":
+        lines.append(
+            "  This machine did not let the worker confine itself. Build on Linux 6.12 or later with Landlock, or"
+            " set execution.sandbox: available in mkdocs.yml to run snippets with what the machine enforces."
+        )
+    elif failure.module:
         lines.append(
             f"  No module named {failure.module!r} can be imported: a package must be added to pyproject.toml"
             " and requirements.lock (then `make setup`); a helper of the blog belongs in snippets/."

@@ -34,14 +34,18 @@ class OutputLimit(BaseException):
 
 class SnippetFailure(Exception):
     """A snippet raised, exited or printed too much: ``headline`` says what happened, ``details`` are its
-    traceback lines, ``error`` the exception's class name and ``module`` the missing module's name, if any."""
+    traceback lines, ``error`` the exception's class name, ``module`` the missing module's name, if any, and
+    ``hint`` what the sandbox allows, if it refused what the snippet did."""
 
-    def __init__(self, headline: str, details: list[str], error: str = "", module: str | None = None):
+    def __init__(
+        self, headline: str, details: list[str], error: str = "", module: str | None = None, hint: str | None = None
+    ):
         super().__init__(headline)
         self.headline = headline
         self.details = details
         self.error = error
         self.module = module
+        self.hint = hint
 
 
 def show_source(filename: str, text: str) -> None:
@@ -51,12 +55,20 @@ def show_source(filename: str, text: str) -> None:
 
 
 def run_snippet(
-    code: str, *, filename: str, first_line: int, namespace: dict, root: Path, max_output: int | None = None
+    code: str,
+    *,
+    filename: str,
+    first_line: int,
+    namespace: dict,
+    root: Path,
+    max_output: int | None = None,
+    explain=None,
 ) -> str:
     """Execute ``code`` in ``namespace`` and return what it printed.
 
     ``first_line`` is the line of the post where the code starts. Raises SnippetFailure if the code raises
-    anything (``SystemExit`` and ``KeyboardInterrupt`` included) or prints more than ``max_output`` bytes.
+    anything (``SystemExit`` and ``KeyboardInterrupt`` included) or prints more than ``max_output`` bytes;
+    ``explain``, given the exception, may say what the sandbox allows instead.
     """
     printed = _Printed(max_output)
     namespace["print"] = _printer(printed)
@@ -72,7 +84,8 @@ def run_snippet(
     except BaseException as error:  # noqa: BLE001 - whatever the snippet raised is the snippet's failure
         module = error.name if isinstance(error, ModuleNotFoundError) else None
         headline = f"snippet raised {_describe(error)}"
-        raise SnippetFailure(headline, _frames(error, root), type(error).__name__, module) from None
+        hint = explain(error) if explain is not None else None
+        raise SnippetFailure(headline, _frames(error, root), type(error).__name__, module, hint) from None
     if printed.overflowed:
         raise SnippetFailure(f"snippet printed more than {_size(max_output)}", [], "OutputLimit")
     return printed.text.getvalue()

@@ -10,7 +10,6 @@ the page then takes its results in page order, so the first failure reported is 
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from concurrent.futures import Future
@@ -22,6 +21,7 @@ from live_math._internal.execution.fences import Fence, find_fences
 from live_math._internal.execution.limits import parse_seconds, parse_size
 from live_math._internal.execution.snapshots import Snapshot
 from live_math._internal.execution.workers import Failure, Worker, WorkerError
+from live_math._internal.sandbox.policy import Sandbox, Scratch
 
 OWN_OPTIONS = ("exec_location", "timeout", "memory", "max_output", "silent", "measured")
 
@@ -113,13 +113,17 @@ def block_spec(fence: Fence, location: str, root: Path, limits: Limits) -> tuple
 class Runs:
     """The workers of one build: at most ``workers`` sessions at once; :meth:`stop` kills them all. With
     ``snapshots`` enabled (`mkdocs serve`), a session resumes from the latest snapshot kept before its first
-    block that missed the cache, and every block run leaves a snapshot of its own (``snapshots.py``)."""
+    block that missed the cache, and every block run leaves a snapshot of its own (``snapshots.py``). Each
+    session's worker confines itself as ``sandbox`` says, with a scratch folder of its own."""
 
-    def __init__(self, zygote_for, root: Path, helpers: list[Path], cache: ExecutionCache, snapshots=None):
+    def __init__(
+        self, zygote_for, root: Path, helpers: list[Path], cache: ExecutionCache, sandbox: Sandbox, snapshots=None
+    ):
         self.zygote_for = zygote_for  # a function giving the running Zygote (started on first use)
         self.root = root
         self.helpers = helpers
         self.cache = cache
+        self.sandbox = sandbox
         self.snapshots = snapshots if snapshots is not None and snapshots.enabled else None
         self.running: set[Worker] = set()
         self.lock = threading.Lock()
@@ -148,7 +152,7 @@ class Runs:
                 snapshot = self.snapshots is not None and self.snapshots.get(key) is None
                 outcome = block.problem or worker.run(block.spec, snapshot=snapshot)
                 if worker.paused is not None:
-                    self._keep(key, worker.paused)
+                    self._keep(key, worker)
                     worker.paused = None
                 if isinstance(outcome, str) and block.entry is None:
                     outcome = nothing_printed(block, outcome) or outcome
@@ -173,28 +177,50 @@ class Runs:
                 snapshot = self.snapshots.get(key)
                 if snapshot is not None:
                     try:
-                        return snapshot.fork(), index + 1
+                        worker = snapshot.fork()
                     except WorkerError:
                         self.snapshots.discard(key)  # it died: replay instead
-                    break
-        worker = self.zygote_for().fork()
+                        break
+                    zygote = self.zygote_for()
+                    worker.on_close.append(zygote.sweep)  # not the zygote's child: it must be told it ended
+                    self._share_scratch(worker, snapshot.scratch)
+                    return worker, index + 1
+        zygote = self.zygote_for()
+        worker = zygote.fork()
+        scratch = Scratch(zygote.scratch_root) if self.sandbox.enabled else None
+        policy, environment = self.sandbox.session(scratch.path if scratch else None)
+        self._share_scratch(worker, scratch)
+        if scratch is not None:
+            scratch.release()  # the worker holds it now
         worker.start(
             {
                 "root": str(self.root),
                 "path": [str(folder.parent) for folder in self.helpers],
+                "helpers": [str(folder) for folder in self.helpers],
                 "filename": plan.path,
                 "source": plan.source,
                 "module": "snippet_" + re.sub(r"\W+", "_", f"{plan.path}_{plan.label}"),
-                "environment": dict(os.environ),
+                "environment": environment,
+                "sandbox": policy,
             }
         )
         return worker, 0
 
-    def _keep(self, key: tuple, paused) -> None:
+    @staticmethod
+    def _share_scratch(worker: Worker, scratch: Scratch | None) -> None:
+        """Let ``worker`` hold ``scratch`` until it ends (remembered on it for the snapshots it takes)."""
+        worker.scratch = scratch.hold() if scratch is not None else None
+        if scratch is not None:
+            worker.on_close.append(scratch.release)
+
+    def _keep(self, key: tuple, worker: Worker) -> None:
         try:
-            self.snapshots.add(key, Snapshot(paused, self.root))
+            snapshot = Snapshot(worker.paused, self.root)
         except WorkerError:
-            pass  # no snapshot: the next edit of this session replays it
+            return  # no snapshot: the next edit of this session replays it
+        self.zygote_for().keep_snapshot(snapshot.pid)
+        snapshot.scratch = worker.scratch.hold() if worker.scratch is not None else None
+        self.snapshots.add(key, snapshot)
 
     def stop(self) -> None:
         """Kill every running worker (the build failed); runs not yet started do nothing."""

@@ -37,6 +37,7 @@ class Snapshot:
         self.control = control
         self.root = root
         self.lock = threading.Lock()
+        self.scratch = None  # the session's scratch folder (sandbox.policy.Scratch), held while this lives
         control.settimeout(PAUSE_TIMEOUT)
         try:
             self.pid = json.loads(control.recv(4096))["paused"]
@@ -80,6 +81,9 @@ class Snapshot:
             pass
         with self.lock:  # after the kill: a fork from it under way sees its channel end, then fails
             self.control.close()
+        if self.scratch is not None:
+            self.scratch.release()
+            self.scratch = None
 
 
 class Snapshots:

@@ -15,10 +15,12 @@ import itertools
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,7 +44,8 @@ class WorkerError(Exception):
 class Failure:
     """Why a block produced no output. ``kind``: ``raised`` (the snippet raised or exited: ``error`` is the
     exception's class name, ``module`` the module it could not import), ``output`` (it printed too much),
-    ``timeout``, or ``died`` (its process ended without answering: ``signal`` names the signal, if any)."""
+    ``timeout``, ``died`` (its process ended without answering: ``signal`` names the signal, if any), or
+    ``setup`` (its process could not be started or confined)."""
 
     kind: str
     headline: str
@@ -50,19 +53,24 @@ class Failure:
     error: str = ""
     module: str | None = None
     signal: str | None = None
+    hint: str | None = None  # what the sandbox allows, when it refused what the snippet did
 
 
 class Zygote:
     """The warm parent of the workers (``zygote.py``), which has imported the ``preload`` packages."""
 
-    def __init__(self, preload: list[str]):
+    def __init__(self, preload: list[str], environment: dict[str, str]):
         self.preload = list(preload)
+        self.environment = dict(environment)
+        # The sessions' scratch folders live under this one, which the zygote removes when it exits.
+        self.scratch_root = Path(tempfile.mkdtemp(prefix="live-math-"))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command = [sys.executable, "-P", "-m", "live_math._internal.execution.zygote"]
         self.process = subprocess.Popen(
-            [*command, str(theirs.fileno()), json.dumps(self.preload)],
+            [*command, str(theirs.fileno()), json.dumps(self.preload), str(self.scratch_root)],
             pass_fds=[theirs.fileno()],
-            env={**os.environ, **FIXED_ENVIRONMENT},
+            # Only what the workers may see: no other variable of the builder's is ever in their memory.
+            env={**self.environment, **FIXED_ENVIRONMENT},
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # a Ctrl-C at the terminal is for MkDocs, which then ends the zygote
         )
@@ -114,6 +122,21 @@ class Zygote:
             raise WorkerError(f"the process that starts snippet workers has stopped ({self._status()})")
         return Worker(self, pid, Connection(channel.detach()), dump_read)
 
+    def keep_snapshot(self, pid: int) -> None:
+        """Tell the zygote that ``pid`` is a serve snapshot, which must outlive the worker it was taken from."""
+        self._tell({"snapshot": pid})
+
+    def sweep(self) -> None:
+        """Have the zygote end what a worker that was not its child (one resumed from a snapshot) left behind."""
+        self._tell({"sweep": True})
+
+    def _tell(self, message: dict) -> None:
+        try:
+            with self.sending:
+                self.control.send(json.dumps(message).encode())
+        except OSError:
+            pass  # the zygote has stopped, and everything below it with it
+
     def exit_status(self, pid: int, timeout: float = 10.0) -> int | None:
         """The wait status of worker ``pid`` once the zygote has reaped it (None if it cannot say)."""
         with self.changed:
@@ -133,6 +156,7 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        shutil.rmtree(self.scratch_root, ignore_errors=True)
 
     def _read(self) -> None:
         while True:
@@ -173,6 +197,8 @@ class Worker:
         self.root = root
         self.killed = False
         self.paused: socket.socket | None = None  # the channel of the snapshot taken after the last block
+        self.on_close: list = []  # called once the worker has ended (its scratch folder let go, …)
+        self.scratch = None  # the session's scratch folder (sandbox.policy.Scratch), if it is sandboxed
 
     def start(self, session: dict) -> None:
         """Give the worker its session: ``root``, ``path`` (import path), ``filename`` and ``source`` of the
@@ -212,8 +238,9 @@ class Worker:
         if "output" in answer:
             return answer["output"]
         failure = answer["failure"]
-        kind = "output" if failure["error"] == "OutputLimit" else "raised"
-        return Failure(kind, failure["headline"], failure["details"], failure["error"], failure["module"])
+        kind = {"OutputLimit": "output", "SandboxError": "setup"}.get(failure["error"], "raised")
+        headline, details, error = failure["headline"], failure["details"], failure["error"]
+        return Failure(kind, headline, details, error, failure["module"], hint=failure.get("hint"))
 
     def kill(self) -> None:
         """Kill the worker and every process in its group; safe to call more than once."""
@@ -229,12 +256,19 @@ class Worker:
                 pass
 
     def close(self) -> None:
-        """Kill the worker and let go of its channel and pipe."""
+        """Kill the worker, wait until it has ended, and let go of its channel, pipe and scratch folder."""
+        ended = _exit_watch(self.pid)
         self.kill()
+        if ended is not None:
+            select.select([ended], [], [], 2.0)  # readable once it has ended and its orphans are re-parented
+            os.close(ended)
         self.channel.close()
         if self.dump >= 0:
             os.close(self.dump)
             self.dump = -1
+        hooks, self.on_close = self.on_close, []
+        for hook in hooks:
+            hook()
 
     def _send(self, message: dict) -> bool:
         try:
@@ -275,20 +309,37 @@ class Worker:
         return b"".join(chunks).decode("utf-8", "replace")
 
 
+def _exit_watch(pid: int) -> int | None:
+    """A pidfd of ``pid``, readable once it has ended (None where Linux has none, or if it already ended)."""
+    try:
+        return os.pidfd_open(pid)
+    except (OSError, AttributeError):
+        return None
+
+
 class Zygotes:
     """Keeps one :class:`Zygote` as long as the plugin lives (``mkdocs serve`` rebuilds included), starting a
-    new one if the ``preload`` list changed or the last one stopped."""
+    new one if the ``preload`` list or the workers' environment changed, or the last one stopped."""
 
     def __init__(self):
         self.current: Zygote | None = None
         self.lock = threading.Lock()
 
-    def get(self, preload: list[str]) -> Zygote:
+    def get(self, preload: list[str], environment: dict[str, str]) -> Zygote:
         with self.lock:
-            if self.current is None or not self.current.alive or self.current.preload != list(preload):
-                if self.current is not None:
-                    self.current.close()
-                self.current = Zygote(preload)
+            current = self.current
+            if (
+                current is None
+                or not current.alive
+                or (current.preload, current.environment)
+                != (
+                    list(preload),
+                    environment,
+                )
+            ):
+                if current is not None:
+                    current.close()
+                self.current = Zygote(preload, environment)
             return self.current
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """The warm parent of the snippet workers, and the workers' own loop: the code that runs outside MkDocs.
 
-    python -P -m live_math._internal.execution.zygote CONTROL_FD PRELOAD_JSON
+    python -P -m live_math._internal.execution.zygote CONTROL_FD PRELOAD_JSON SCRATCH_ROOT
 
 The MkDocs process (``workers.py``) starts this once and keeps it while it lives. It imports the heavy
 packages named by the ``preload`` option (numpy, matplotlib), never the site's helper modules, and then
@@ -12,10 +12,16 @@ Control socket (SOCK_SEQPACKET, one JSON object per packet):
     zygote -> parent  {"ready": address_space, "missing": [...], "failed": [...]} once, after preloading;
                       {"forked": id, "pid": pid} after each fork; {"exited": pid, "status": wait_status}.
     parent -> zygote  {"fork": id} with two file descriptors: the worker's channel (a socket) and the
-                      write end of the pipe faulthandler writes the snippet's stack to at its time limit.
-When the parent closes the socket (it ended, or was killed), the zygote kills every worker and exits.
+                      write end of the pipe faulthandler writes the snippet's stack to at its time limit;
+                      {"snapshot": pid} for a serve snapshot to spare; {"sweep": true} (see ``serve``).
+When the parent closes the socket (it ended, or was killed), the zygote kills every worker and everything
+below it, removes SCRATCH_ROOT (where the sessions' scratch folders are) and exits.
 
-A worker reads JSON messages on its channel: first the session (``start``), then one block at a time,
+Both are *child subreapers* (``sandbox/processes.py``): what a snippet starts and detaches stays below its
+worker, and what an ended worker held comes to the zygote, which ends every child it does not know.
+
+A worker reads JSON messages on its channel: first the session (``start``), with the sandbox policy it
+confines itself by before anything else (``sandbox/confine.py``), then one block at a time,
 answering each with ``{"output": ...}`` or ``{"failure": {...}}``. A block with ``"snapshot": true`` is
 followed on the channel by one byte carrying a socket: after the block ran without failing, the worker
 forks a paused copy of itself that answers on that socket (``take_snapshot``; ``snapshots.py``).
@@ -25,18 +31,25 @@ from __future__ import annotations
 
 import faulthandler
 import importlib
+import importlib.machinery
+import importlib.util
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import ModuleType
 
 from live_math._internal.execution.runner import SnippetFailure, run_snippet, show_source
+from live_math._internal.sandbox import processes
+from live_math._internal.sandbox.confine import SandboxError, confine
+from live_math._internal.sandbox.explain import explain
 
 # Set for every worker by the parent too; here they take effect before numpy starts its BLAS: one thread
 # per worker (workers run side by side, and a process that forks must not have BLAS threads running).
@@ -46,10 +59,19 @@ FIXED_ENVIRONMENT = {**SINGLE_THREADED, "MPLBACKEND": "Agg"}
 
 def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[1]))
+    scratch_root = argv[3] if len(argv) > 3 else None
     os.environ.update(FIXED_ENVIRONMENT)
+    try:
+        processes.become_subreaper()  # what a worker leaves behind when it ends comes here, to be ended
+    except (OSError, AttributeError):
+        pass  # not Linux: a worker's process group is all that ends with it
     missing, failed = preload(json.loads(argv[2]))
     control.send(json.dumps({"ready": address_space(), "missing": missing, "failed": failed}).encode())
-    serve(control)
+    try:
+        serve(control)
+    finally:
+        if scratch_root:
+            shutil.rmtree(scratch_root, ignore_errors=True)
     return 0
 
 
@@ -68,24 +90,31 @@ def preload(names: list[str]) -> tuple[list[str], list[str]]:
             failed.append(f"{name}: {type(error).__name__}: {error}")
     if "matplotlib" in sys.modules:
         sys.modules["matplotlib"].use("Agg")  # no window can open, and every worker draws the same
+        # Its font list, read from the builder's cache now: a sandboxed worker has an empty cache folder of its
+        # own, and would spend seconds listing the system's fonts again.
+        importlib.import_module("matplotlib.font_manager")
     return missing, failed
 
 
 def serve(control: socket.socket) -> None:
-    """Fork a worker for each request; report each worker's end; kill them all when the parent leaves."""
+    """Fork a worker for each request; report each worker's end; end what workers leave behind; kill them all
+    when the parent leaves.
+
+    Besides ``{"fork": id}``, the parent sends ``{"snapshot": pid}`` for each serve snapshot it keeps (a
+    worker's copy, which outlives the worker and must not be ended with it) and ``{"sweep": true}`` after a
+    worker that is not this process's child ended (one resumed from a snapshot).
+    """
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # only to be woken by set_wakeup_fd
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for MkDocs, which then closes the socket
     workers: set[int] = set()
+    snapshots: set[int] = set()
     try:
         while True:
             readable, _, _ = select.select([control, wake_read], [], [])
-            if wake_read in readable:
-                os.read(wake_read, 4096)
-                reap(control, workers)
-            if control in readable:
+            if control in readable:  # first: a snapshot is announced before its worker can end
                 try:
                     message, fds, _, _ = socket.recv_fds(control, 4096, 2)
                 except OSError:
@@ -93,31 +122,53 @@ def serve(control: socket.socket) -> None:
                 if not message:
                     return
                 request = json.loads(message)
-                pid = os.fork()
-                if pid == 0:
-                    status = 1
-                    try:
-                        signal.set_wakeup_fd(-1)
-                        for number in (signal.SIGCHLD, signal.SIGINT):
-                            signal.signal(number, signal.SIG_DFL)
-                        os.close(wake_read)
-                        os.close(wake_write)
-                        control.close()
-                        status = work(*fds)
-                    finally:
-                        os._exit(status)
-                for fd in fds:
-                    os.close(fd)
-                workers.add(pid)
-                control.send(json.dumps({"forked": request["fork"], "pid": pid}).encode())
+                if "snapshot" in request:
+                    snapshots.add(request["snapshot"])
+                elif "sweep" in request:
+                    sweep(workers | snapshots)
+                else:
+                    workers.add(fork_worker(request["fork"], fds, control, wake_read, wake_write))
+            if wake_read in readable:
+                os.read(wake_read, 4096)
+                reap(control, workers, snapshots)
     finally:
         for pid in workers:
             kill_group(pid)
-        for pid in workers:
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
+        for _ in range(processes.ROUNDS):  # everything below this process: workers, snapshots, leftovers
+            sweep(set())
+            time.sleep(0.01)
+            for _ in ended_children():
                 pass
+            if not processes.children(os.getpid()):
+                break
+
+
+def fork_worker(ident, fds: list[int], control: socket.socket, wake_read: int, wake_write: int) -> int:
+    """Fork a worker that runs ``work`` on the channel and dump pipe in ``fds``; tell the parent its pid."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            signal.set_wakeup_fd(-1)
+            for number in (signal.SIGCHLD, signal.SIGINT):
+                signal.signal(number, signal.SIG_DFL)
+            os.close(wake_read)
+            os.close(wake_write)
+            control.close()
+            status = work(*fds)
+        finally:
+            os._exit(status)
+    for fd in fds:
+        os.close(fd)
+    control.send(json.dumps({"forked": ident, "pid": pid}).encode())
+    return pid
+
+
+def sweep(known: set[int]) -> None:
+    """End every child of this process that is not ``known``, with all below it: what an ended worker's
+    snippets started and detached (a subreaper, this process inherited them)."""
+    for pid in processes.children(os.getpid()) - known:
+        processes.end_tree(pid)
 
 
 def ended_children():
@@ -132,15 +183,22 @@ def ended_children():
         yield pid, status
 
 
-def reap(control: socket.socket, workers: set[int]) -> None:
+def reap(control: socket.socket, workers: set[int], snapshots: set[int]) -> None:
     """Tell the parent of each worker that ended, and end what it started."""
+    ended = False
     for pid, status in ended_children():
+        snapshots.discard(pid)
+        if pid not in workers:
+            continue  # something a worker left behind, ended by an earlier sweep
         workers.discard(pid)
+        ended = True
         kill_group(pid)  # what the worker started ends with it
         try:
             control.send(json.dumps({"exited": pid, "status": status}).encode())
         except OSError:
-            return
+            pass
+    if ended:
+        sweep(workers | snapshots)
 
 
 def kill_group(pid: int) -> None:
@@ -172,22 +230,36 @@ def work(channel_fd: int, dump_fd: int) -> int:
     channel = Connection(channel_fd)
     dump = os.fdopen(dump_fd, "w", encoding="utf-8")
     start = json.loads(channel.recv_bytes())
+    baseline = address_space()  # read before the sandbox closes /proc
+    policy = start.get("sandbox")
+    refused = None
+    if policy is not None:
+        try:
+            confine(policy)
+        except SandboxError as error:
+            refused = str(error)  # every block of the session fails with it
+        sys.dont_write_bytecode = True  # the helpers' __pycache__ is not the snippet's to write
     os.environ.clear()
     os.environ.update({**start["environment"], **FIXED_ENVIRONMENT})
+    tempfile.tempdir = None  # found again from TMPDIR, the session's scratch folder
     sys.path[:0] = start["path"]
+    if policy is not None:
+        sys.meta_path.insert(0, HelperFinder(start["helpers"]))
     root = Path(start["root"])
     show_source(start["filename"], start["source"])
     module = ModuleType(start["module"])  # libraries (dataclasses, pickle) expect a class's module to exist
     sys.modules[module.__name__] = module
     namespace = module.__dict__
-    baseline = address_space()
     while True:
         try:
             block = json.loads(channel.recv_bytes())
         except EOFError:
             return 0
         pause_fd = receive_fd(channel) if block.get("snapshot") else None
-        answer = run_block(block, namespace, start, root, dump, baseline)
+        if refused is not None:
+            answer = {"failure": {"headline": refused, "details": [], "error": "SandboxError", "module": None}}
+        else:
+            answer = run_block(block, namespace, start, root, dump, baseline)
         if os.getpid() != worker:
             os._exit(0)  # a copy the snippet forked: it must not answer in the worker's name
         if pause_fd is not None and "output" not in answer:
@@ -196,8 +268,29 @@ def work(channel_fd: int, dump_fd: int) -> int:
             # This process is a new worker forked from the snapshot: it waits for the session's next block.
             channel, dump = resumed
             worker = os.getpid()
+            if policy is not None:
+                processes.become_subreaper()  # not inherited: this worker holds what its snippets orphan
             continue
         channel.send_bytes(json.dumps(answer).encode())
+
+
+class HelperFinder:
+    """Finds the helper packages (``snippets``) by their folders' names. Python's own finder lists the folder
+    holding them, the project, which a sandboxed snippet may not read."""
+
+    def __init__(self, folders: list[str]):
+        self.folders = {Path(folder).name: Path(folder) for folder in folders}
+
+    def find_spec(self, name, path=None, target=None):
+        folder = self.folders.get(name)
+        if folder is None or not folder.is_dir():
+            return None
+        init = folder / "__init__.py"
+        if init.is_file():
+            return importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(folder)])
+        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)  # a namespace package
+        spec.submodule_search_locations = [str(folder)]
+        return spec
 
 
 def receive_fd(channel: Connection) -> int:
@@ -285,10 +378,11 @@ def run_block(block: dict, namespace: dict, start: dict, root: Path, dump, basel
             namespace=namespace,
             root=root,
             max_output=block["max_output"],
+            explain=(lambda error: explain(error, start["sandbox"]["read"])) if start.get("sandbox") else None,
         )
     except SnippetFailure as failure:
         details = {"headline": failure.headline, "details": failure.details, "error": failure.error}
-        return {"failure": details | {"module": failure.module}}
+        return {"failure": details | {"module": failure.module, "hint": failure.hint}}
     finally:
         faulthandler.cancel_dump_traceback_later()
     return {"output": output}

@@ -47,7 +47,9 @@ FOUR_BLOCKS = """
 """
 
 
-def serve(site: Site, edits: list[str], command: str = "serve") -> tuple[list[dict], list[list], list[list[str]], str]:
+def serve(
+    site: Site, edits: list[str], command: str = "serve", sandbox: str = "off"
+) -> tuple[list[dict], list[list], list[list[str]], str]:
     """Build once, then once more after each of ``edits`` (Python run in the build's interpreter, with
     ``post`` the post's path and ``helper`` snippets/scale.py), all in one interpreter as `mkdocs serve` does
     (``command`` is what on_startup is told). Return each build's report; the pids of the snapshots kept
@@ -110,6 +112,7 @@ def serve(site: Site, edits: list[str], command: str = "serve") -> tuple[list[di
         "BLOG_EXEC_STATS": str(site.stats_file),
         "RUN_LOG": str(site.runs),
         MARK: mark,
+        "LIVE_MATH_SANDBOX": sandbox,  # off: record() writes the run log, outside any sandboxed snippet's reach
     }
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=site.project, env=env, capture_output=True, text=True, timeout=HANG_LIMIT
