@@ -122,9 +122,10 @@ def mkdocs_env(project: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def build(project: Path, *command_prefix: str, script: bool = False) -> Run:
+def build(project: Path, *command_prefix: str, script: bool = False, env: dict[str, str] | None = None) -> Run:
     """Run ``mkdocs build --strict`` on ``project`` and time it; the peak RSS is this build's alone.
-    With ``script``, ``command_prefix`` is the whole command but its ``-f`` and ``-d`` options."""
+    With ``script``, ``command_prefix`` is the whole command but its ``-f`` and ``-d`` options; ``env`` adds
+    environment variables."""
     stats = project / "exec-stats.json"
     stats.unlink(missing_ok=True)
     check_stats = project / "check-stats.json"
@@ -135,7 +136,8 @@ def build(project: Path, *command_prefix: str, script: bool = False) -> Run:
     command += ["-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
     with open(log_path, "wb") as log:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=project, env=mkdocs_env(project), stdout=log, stderr=log)
+        environment = mkdocs_env(project, **(env or {}))
+        process = subprocess.Popen(command, cwd=project, env=environment, stdout=log, stderr=log)
         watchdog = threading.Timer(BUILD_TIMEOUT, process.kill)  # a hung build must not hang the bench
         watchdog.start()
         # os.wait4 gives the rusage of this child only (RUSAGE_CHILDREN would be the max of all so far).
@@ -354,29 +356,43 @@ def synthetic_site(destination: Path, posts: int) -> Path:
 # --- workers -------------------------------------------------------------------------------------
 
 
+PLAIN_SESSION, SANDBOXED_SESSION = "one session (fork, run, end)", "one session, sandboxed (fork, confine, run, end)"
+SANDBOX_ON = {"LIVE_MATH_SANDBOX": "available"}  # whatever the bench's own environment says
+
+
 def worker_startup(repeats: int, sessions: int = 20) -> dict[str, list[float]]:
     """Seconds for the workers' parent to start with the preloaded packages, and for one session: fork a
-    worker, run a one-line block in it, end it (what each session pays on top of its own code)."""
-    times: dict[str, list[float]] = {"parent start (numpy, matplotlib)": [], "one session (fork, run, end)": []}
+    worker, run a one-line block in it, end it (what each session pays on top of its own code), without and
+    with the sandbox, alternately."""
+    from live_math._internal.sandbox.policy import Sandbox, Scratch
+
+    parent = "parent start (numpy, matplotlib)"
+    times: dict[str, list[float]] = {parent: [], PLAIN_SESSION: [], SANDBOXED_SESSION: []}
     block = {"code": "print(1)", "first_line": 1, "workdir": str(ROOT), "width": None, "timeout": 30.0}
     block |= {"memory": 2**31, "max_output": 2**20}
+    sandbox = Sandbox("available", [ROOT / "docs", ROOT / "snippets"], [], ROOT)
     for _ in range(repeats):
         started = time.perf_counter()
-        zygote = snippet_workers.Zygote(["numpy", "matplotlib"])
+        zygote = snippet_workers.Zygote(["numpy", "matplotlib"], sandbox.environment())
         zygote.wait_ready()
-        times["parent start (numpy, matplotlib)"].append(time.perf_counter() - started)
+        times[parent].append(time.perf_counter() - started)
         try:
             for _ in range(sessions):
-                started = time.perf_counter()
-                worker = zygote.fork()
-                worker.start(
-                    {"root": str(ROOT), "path": [], "filename": "<bench>", "source": "print(1)\n"}
-                    | {"module": "snippet_bench", "environment": dict(os.environ)}
-                )
-                if worker.run(block) != "1\n":
-                    raise BenchError("a bench worker did not print 1")
-                worker.close()
-                times["one session (fork, run, end)"].append(time.perf_counter() - started)
+                for kind in (PLAIN_SESSION, SANDBOXED_SESSION):
+                    started = time.perf_counter()
+                    worker = zygote.fork()
+                    scratch = Scratch(zygote.scratch_root) if kind == SANDBOXED_SESSION else None
+                    policy, environment = sandbox.session(scratch.path) if scratch else (None, sandbox.environment())
+                    worker.start(
+                        {"root": str(ROOT), "path": [], "helpers": [], "filename": "<bench>", "source": "print(1)\n"}
+                        | {"module": "snippet_bench", "environment": environment, "sandbox": policy}
+                    )
+                    if worker.run(block) != "1\n":
+                        raise BenchError("a bench worker did not print 1")
+                    worker.close()
+                    if scratch is not None:
+                        scratch.release()
+                    times[kind].append(time.perf_counter() - started)
         finally:
             zygote.close()
     return times
@@ -668,7 +684,8 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
     floor = copy_project(workspace / "floor", keep_posts=True)
     make_floor(floor)
     facts = {"posts": len(list((project / POSTS).glob("*.md"))), "snippets": count_snippets(project)}
-    kinds = ("floor", "cold", "cold, 1 worker", "warm", "prose edit", "snippet edit")
+    unconfined = copy_project(workspace / "real-unconfined", keep_posts=True)
+    kinds = ("floor", "cold", "cold, sandbox off", "cold, 1 worker", "warm", "prose edit", "snippet edit")
     figures = {name: Figure(name) for name in kinds}
     build_floor(floor)  # one untimed build each, so that first-use disk effects land in no figure
     build(project)
@@ -677,7 +694,9 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
     for round_ in range(repeats):
         figures["floor"].runs.append(build_floor(floor))
         clear_caches(project)
-        figures["cold"].runs.append(build(project))
+        figures["cold"].runs.append(build(project, env=SANDBOX_ON))
+        clear_caches(unconfined)
+        figures["cold, sandbox off"].runs.append(build(unconfined, env={"LIVE_MATH_SANDBOX": "off"}))
         clear_caches(serial)
         figures["cold, 1 worker"].runs.append(build(serial))
         figures["warm"].runs.append(build(project))
@@ -785,7 +804,7 @@ def main(argv: list[str] | None = None) -> int:
         print("page with a slider figure …", flush=True)
         slider = slider_weight(workspace)
         report(real, facts, scaling, (reloads, reload_blocks), weight, slider)
-        report_workers(startup)
+        report_workers(startup, real)
         if args.profile:
             profile_build(workspace / "real", "warm build of the real site")
             largest = workspace / f"synthetic-{max(sizes)}"
@@ -812,6 +831,7 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
     descriptions = {
         "floor": "floor (MkDocs + Material alone)",
         "cold": "cold (empty caches)",
+        "cold, sandbox off": "cold, sandbox off (LIVE_MATH_SANDBOX=off)",
         "cold, 1 worker": "cold, sessions one at a time (workers: 1)",
         "warm": "warm (nothing changed)",
         "prose edit": "one post's prose + a formula edited",
@@ -873,13 +893,20 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
         print(f"- {verdict(ok):<7} {text}")
 
 
-def report_workers(startup: dict[str, list[float]]) -> None:
+def report_workers(startup: dict[str, list[float]], real: dict[str, Figure]) -> None:
     print("\nWorkers (scripts/bench.py worker_startup):\n")
     for name, times in startup.items():
         print(
-            f"- {name}: median {statistics.median(times) * 1000:.0f} ms, {min(times) * 1000:.0f}–"
-            f"{max(times) * 1000:.0f} ms over {len(times)}"
+            f"- {name}: median {statistics.median(times) * 1000:.1f} ms, {min(times) * 1000:.1f}–"
+            f"{max(times) * 1000:.1f} ms over {len(times)}"
         )
+    cost = (statistics.median(startup[SANDBOXED_SESSION]) - statistics.median(startup[PLAIN_SESSION])) * 1000
+    on, off = real["cold"].median, real["cold, sandbox off"].median
+    print(
+        f"- the sandbox costs {cost:.1f} ms per session; a cold build of the real site takes {on / off:.2f}× the time"
+    )
+    print("  with it as without it (same run, interleaved)")
+    print(f"- {verdict(cost <= 5):<7} confining a session costs ≤ 5 ms (is {cost:.1f} ms)")
 
 
 def report_page(weight: PageWeight | None, path: str) -> list[tuple[str, bool | None]]:

@@ -22,6 +22,11 @@ from pathlib import Path
 
 from live_math._internal.sandbox import processes, seccomp
 
+try:  # imported here, by the workers' parent, so that no worker pays for it
+    import landlockpy
+except ImportError:  # not Linux: there is no Landlock to apply
+    landlockpy = None
+
 PR_CAPBSET_DROP = 24
 CAPABILITY_VERSION_3 = 0x20080522
 # Devices a snippet may use; /dev/null also takes writes (subprocess.DEVNULL).
@@ -55,10 +60,9 @@ def confine(policy: dict) -> list[str]:
 
 
 def _landlock(policy: dict) -> None:
-    from landlockpy import AccessFS, Ruleset, Scope
-
-    if policy["landlock_abi"] < 1:
+    if landlockpy is None or policy["landlock_abi"] < 1:
         raise OSError("Landlock is not available")
+    AccessFS, Ruleset, Scope = landlockpy.AccessFS, landlockpy.Ruleset, landlockpy.Scope  # noqa: N806 - their names
     read = AccessFS.READ_FILE | AccessFS.READ_DIR | AccessFS.EXECUTE
     file_rights = AccessFS.EXECUTE | AccessFS.READ_FILE | AccessFS.WRITE_FILE | AccessFS.TRUNCATE | AccessFS.IOCTL_DEV
     with Ruleset(scoped=Scope.ABSTRACT_UNIX_SOCKET | Scope.SIGNAL) as rules:

@@ -149,14 +149,14 @@ class Sandbox:
         if not self.enabled:
             return None, environment
         environment |= {name: str(scratch) for name in SCRATCH_VARIABLES}
+        policy = {"mode": self.mode, "read": self.readable, "write": [str(scratch)]}
+        return policy | {"landlock_abi": support().landlock_abi}, environment
+
+    @functools.cached_property
+    def readable(self) -> list[str]:
+        """Every folder and file snippets may read."""
         read = sorted({str(path) for path in (*python_folders(self.project), *self.read, PACKAGE_DIR)})
-        policy = {
-            "mode": self.mode,
-            "read": [*read, *SYSTEM_FOLDERS, *SYSTEM_FILES],
-            "write": [str(scratch)],
-            "landlock_abi": support().landlock_abi,
-        }
-        return policy, environment
+        return [*read, *SYSTEM_FOLDERS, *SYSTEM_FILES]
 
     def _origin(self) -> str:
         return f"{VARIABLE}={os.environ[VARIABLE]}" if os.environ.get(VARIABLE) else f"execution.sandbox: {self.mode}"
