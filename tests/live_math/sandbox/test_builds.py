@@ -62,6 +62,25 @@ def test_a_refused_write_fails_the_build_naming_the_post_and_what_is_allowed(tmp
     assert [path.name for path in site.iterdir()] == ["index.html"], "a failed build changed site/"
 
 
+@pytest.mark.parametrize(
+    "body, hint",
+    [
+        ("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=1)", explain.NETWORK_HINT),
+        ("import os, signal\nos.kill(os.getppid(), signal.SIGTERM)", explain.SIGNAL_HINT),
+        ("import os\nos.chmod('docs/index.md', 0)", explain.MODE_HINT),
+        ("import os\nprint(os.environ['DEPLOY_TOKEN'])", explain.ENVIRONMENT_HINT),
+    ],
+    ids=["network", "signal", "file mode", "environment"],
+)
+def test_each_refusal_names_the_post_line_and_what_is_allowed(tmp_path, body, hint):
+    require_sandbox()
+    _, site, result = build(tmp_path, body, env={"DEPLOY_TOKEN": SECRET})
+    assert result.returncode != 0
+    assert f"{LINE}: snippet raised " in result.stderr and hint in result.stderr, result.stderr[-3000:]
+    assert SECRET not in result.stderr
+    assert [path.name for path in site.iterdir()] == ["index.html"]
+
+
 def test_the_config_cannot_switch_off_a_required_sandbox(tmp_path):
     require_sandbox()
     project, _, result = build(tmp_path, "import os\nos.remove('docs/index.md')", config="        sandbox: off\n")
