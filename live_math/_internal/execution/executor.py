@@ -44,7 +44,7 @@ import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markdown_exec import MarkdownConverter, base_format, validator
@@ -66,6 +66,7 @@ from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits,
 from live_math._internal.execution.snapshots import Snapshots
 from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
 from live_math._internal.sandbox.policy import Sandbox
+from live_math._internal.writing.source import apply_edits
 
 log = logging.getLogger("mkdocs.plugins.execution")
 
@@ -100,6 +101,7 @@ class Build:
     page: str = ""
     outputs: dict[str, tuple[str, str, Entry]] = field(default_factory=dict)  # location -> (code, key, entry)
     html: dict[str, str] = field(default_factory=dict)  # location -> HTML, for the listings that show it again
+    values: dict[str, list[str]] = field(default_factory=dict)  # a page's path -> its inline values, in order
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     replayed: list[str] = field(default_factory=list)
@@ -209,19 +211,21 @@ class Executor:
             elif plan.last_miss >= 0:
                 self._submit(plan)
             for index, block in enumerate(plan.blocks):
-                where[block.fence.index] = (plan, index)
-        tags = {}
-        for fence in fences:
-            plan, index = where[fence.index]
+                where[id(block.fence)] = (plan, index)
+        tags, values = {}, []
+        for fence in sorted(fences, key=lambda f: (f.index, f.inline.column if f.inline else 0)):
+            plan, index = where[id(fence)]
             block = plan.blocks[index]
             location = block.location
             if block.problem is not None:
-                raise SnippetError(_failure_message(location, block.problem, self.limits))
+                problem = _inline_failure(block.problem, plan, block) if fence.inline else block.problem
+                raise SnippetError(_failure_message(location, problem, self.limits))
             results = plan.future.result() if plan.future is not None and index <= plan.last_miss else {}
             outcome = results.get(index)
             if isinstance(outcome, Failure):
                 if outcome.kind == "setup" and outcome.error != "SandboxError":
                     raise PluginError(f"live-math: {outcome.headline}")
+                outcome = _inline_failure(outcome, plan, block) if fence.inline else outcome
                 raise SnippetError(_failure_message(location, outcome, _block_limits(block, self.limits)))
             if block.entry is not None:
                 entry = block.entry
@@ -234,10 +238,15 @@ class Executor:
                 entry = Entry(outcome)
                 build.executed.append(location)
             build.outputs[location] = (fence.code, block.key, entry)
+            if fence.inline is not None:
+                values.append((fence.inline.start, fence.inline.end, entry.output))
+                continue
             if _truthy(fence.inputs.get("measured")):
                 build.measured.add(location)
             tags[fence.index] = f'{TAG}="{location}"'
-        return tag_fences(markdown, tags)
+        build.values[path] = [text for _, _, text in values]
+        # Values first: they keep every line where it is, so the fences' line indexes still hold.
+        return tag_fences(apply_edits(markdown, values), tags)
 
     def shown_output(self, location: str) -> tuple[str, bool] | None:
         """What the fence at ``location`` printed this build and whether it is a measurement; None if it did
@@ -245,6 +254,10 @@ class Executor:
         if self.build is None or location not in self.build.outputs:
             return None
         return self.build.outputs[location][2].output, location in self.build.measured
+
+    def shown_values(self, path: str) -> list[str]:
+        """The text of each inline value of the page at ``path`` (from the project), in page order."""
+        return self.build.values.get(path, []) if self.build is not None else []
 
     def end_build(self) -> None:
         """Report how many snippets ran and how many came from the cache."""
@@ -419,6 +432,22 @@ def _failure_message(location: str, failure: Failure, limits: Limits) -> str:
             '  or show the code with source="above", or mark a setup block that shows nothing with silent="true".'
         )
     return "\n".join(lines)
+
+
+def _inline_failure(failure: Failure, plan, block) -> Failure:
+    """``failure`` of the inline value ``block``, saying which value, and for a name it lacks, where it looked."""
+    inline = block.fence.inline
+    headline = f"inline value `{{py}} {inline.content}`: {failure.headline}"
+    details = list(failure.details)
+    if failure.error == "NameError" or failure.kind == "option":
+        fences = [str(other.fence.line) for other in plan.blocks if other.fence.inline is None]
+        where = f'session "{plan.label}"' if not plan.label.isdigit() else "the block"
+        looked = f"  It was evaluated in {where} of the code block(s) at line(s) {', '.join(fences)}" if fences else ""
+        details.append(
+            (looked + ". " if looked else "  ")
+            + "Put it after the block that computes the name, or name the session: `{py:NAME} expression`."
+        )
+    return replace(failure, headline=headline, details=details)
 
 
 def _block_limits(block, defaults: Limits) -> Limits:

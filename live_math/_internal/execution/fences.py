@@ -29,6 +29,7 @@ class Fence:
     code: str
     inputs: dict[str, str]  # every option, as SuperFences parses them
     options: dict = field(default_factory=dict)  # what markdown-exec's validator made of them
+    inline: object = None  # an inline value (inline.Inline) rather than a fence
 
 
 def find_fences(markdown: str, source: str, reserved: tuple[str, ...]) -> list[Fence]:

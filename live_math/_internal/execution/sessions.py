@@ -18,10 +18,12 @@ from pathlib import Path
 
 from live_math._internal.execution.cache import Entry, ExecutionCache, block_key
 from live_math._internal.execution.fences import Fence, find_fences
+from live_math._internal.execution.inline import find_inlines
 from live_math._internal.execution.limits import parse_seconds, parse_size
 from live_math._internal.execution.snapshots import Snapshot
 from live_math._internal.execution.workers import Failure, Worker, WorkerError
 from live_math._internal.sandbox.policy import Sandbox, Scratch
+from live_math._internal.writing.source import front_matter_lines
 
 OWN_OPTIONS = ("exec_location", "timeout", "memory", "max_output", "silent", "measured")
 
@@ -76,20 +78,35 @@ def plan_page(
     cache: ExecutionCache | None,
     limits: Limits,
 ) -> tuple[list[Fence], list[Plan]]:
-    """The page's executable fences and one plan per session (``cache`` None: nothing is read from it)."""
+    """The page's executable fences and inline values, and one plan per session (``cache`` None: nothing is
+    read from it). An inline value joins the session it names, or that of the nearest fence above it."""
     fences = find_fences(markdown, source, OWN_OPTIONS)
+    above_markdown = front_matter_lines(source, markdown)
+    values = find_inlines(markdown, lambda index: above_markdown + index + 1)
     plans: dict[str, Plan] = {}
-    for fence in fences:
+    above = None  # the key of the plan of the nearest fence above
+    for fence in sorted([*fences, *values], key=lambda f: (f.index, f.inline.column if f.inline else 0)):
         name = fence.options["session"]
         label = name or str(fence.line)
-        plan = plans.setdefault(label if name else f"\0{label}", Plan(path, source, label, []))
-        history = [f"{block.fence.info}\n{block.fence.code}" for block in plan.blocks]
+        problem = None
+        if fence.inline is None:
+            above = label if name else f"\0{label}"
+            plan = plans.setdefault(above, Plan(path, source, label, []))
+        elif name:
+            plan = plans.setdefault(name, Plan(path, source, name, []))
+        elif above is not None:
+            plan = plans[above]
+        else:
+            plan = plans.setdefault(f"\0{label}", Plan(path, source, label, []))
+            problem = Failure("option", "no code block comes before this inline value, so none defines its names")
+        # An inline value only reads the session: the blocks after it start from the same state without it.
+        history = [f"{block.fence.info}\n{block.fence.code}" for block in plan.blocks if block.fence.inline is None]
         key = block_key(fingerprint, history, f"{fence.info}\n{fence.code}")
-        location = f"{path}:{fence.line}"
-        spec, problem = block_spec(fence, location, root, limits)
+        location = f"{path}:{fence.line}" + (f":{fence.inline.column}" if fence.inline else "")
+        spec, invalid = block_spec(fence, location, root, limits)
         entry = cache.get(key) if cache is not None else None
-        plan.blocks.append(Block(fence, location, key, entry, spec, problem))
-    return fences, list(plans.values())
+        plan.blocks.append(Block(fence, location, key, entry, spec, problem or invalid))
+    return [*fences, *values], list(plans.values())
 
 
 def block_spec(fence: Fence, location: str, root: Path, limits: Limits) -> tuple[dict | None, Failure | None]:
@@ -106,7 +123,8 @@ def block_spec(fence: Fence, location: str, root: Path, limits: Limits) -> tuple
                 return None, Failure("option", headline)
             values[option] = value
     workdir = root / fence.options["workdir"] if fence.options.get("workdir") else root
-    spec = {"code": fence.code, "first_line": fence.line + 1, "workdir": str(workdir)}
+    first_line = fence.line if fence.inline is not None else fence.line + 1  # a fence's code starts below it
+    spec = {"code": fence.code, "first_line": first_line, "workdir": str(workdir)}
     return spec | {"width": fence.options.get("width") or None} | values, None
 
 
@@ -148,6 +166,8 @@ class Runs:
                 block = plan.blocks[index]
                 if self.stopped:
                     break
+                if block.fence.inline is not None and block.entry is not None:
+                    continue  # a value already known changes nothing a later block starts from
                 key = (plan.path, plan.label, block.key)
                 snapshot = self.snapshots is not None and self.snapshots.get(key) is None
                 outcome = block.problem or worker.run(block.spec, snapshot=snapshot)
@@ -233,6 +253,6 @@ class Runs:
 def nothing_printed(block: Block, output: str) -> Failure | None:
     fence = block.fence
     silent = (fence.inputs.get("silent") or "false").lower() not in {"", "no", "off", "false", "0"}
-    if output.strip() or fence.options["source"] or silent:
+    if output.strip() or fence.options["source"] or silent or fence.inline is not None:
         return None
     return Failure("empty", "snippet printed nothing, so this block would show nothing on the page.")

@@ -46,6 +46,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from types import ModuleType
 
+from live_math._internal.execution import values  # noqa: F401 - inline values are shown by it: imported once here
 from live_math._internal.execution.runner import SnippetFailure, run_snippet, show_source
 from live_math._internal.sandbox import processes
 from live_math._internal.sandbox.confine import SandboxError, confine

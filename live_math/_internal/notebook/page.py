@@ -12,6 +12,8 @@ from pathlib import Path
 from live_math._internal.caching import store
 from live_math._internal.execution.executor import OWN_OPTIONS, Executor
 from live_math._internal.execution.fences import find_fences
+from live_math._internal.execution.inline import find_inlines
+from live_math._internal.writing.source import apply_edits
 
 FORMAT = 1  # raise when the zip's contents change meaning, so cached zips are made again
 
@@ -46,6 +48,12 @@ class NotebookMaker:
         if not fences:
             return content
         path = Path(os.path.relpath(page.file.abs_src_path, self.project)).as_posix()
+        # Inline values as the page shows them: the notebook's prose reads like the page's.
+        spans = [(value.inline.start, value.inline.end) for value in find_inlines(markdown, lambda index: index)]
+        texts = self.executor.shown_values(path)
+        if len(texts) == len(spans):
+            edits = [(start, end, text) for (start, end), text in zip(spans, texts, strict=True)]
+            markdown = apply_edits(markdown, edits)
         outputs = []
         for fence in fences:
             shown = self.executor.shown_output(f"{path}:{fence.line}")

@@ -22,8 +22,9 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def mask_code(markdown: str) -> str:
-    """``markdown`` with fenced code, inline code and HTML comments replaced by spaces (newlines kept)."""
+def mask_code(markdown: str, inline_code: bool = True) -> str:
+    """``markdown`` with fenced code, inline code (unless ``inline_code`` is false) and HTML comments replaced
+    by spaces (newlines kept)."""
     lines = markdown.splitlines(keepends=True)
     out, fence = [], None
     for line in lines:
@@ -39,7 +40,7 @@ def mask_code(markdown: str) -> str:
         else:
             out.append(line)
     masked = "".join(out)
-    for pattern in (HTML_COMMENT, INLINE_CODE):
+    for pattern in (HTML_COMMENT, INLINE_CODE) if inline_code else (HTML_COMMENT,):
         masked = pattern.sub(lambda m: _blank(m.group(0)), masked)
     return masked
 

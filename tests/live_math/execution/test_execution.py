@@ -92,6 +92,11 @@ class Site:
     def locations(self, name: str) -> list[str]:
         return fence_lines(self.project / POSTS / name)
 
+    def line_of(self, name: str, text: str) -> int:
+        """The line of post ``name`` that first holds ``text``."""
+        lines = (self.project / POSTS / name).read_text(encoding="utf-8").split("\n")
+        return next(number for number, line in enumerate(lines, 1) if text in line)
+
     def ran(self) -> list[str]:
         return self.runs.read_text().split() if self.runs.exists() else []
 
