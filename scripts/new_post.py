@@ -50,8 +50,10 @@ minimum of $\\eqref{{eq:loss}}$ on $[0, 10]$ needs no slope at all:
 from snippets.optimization import grid_argmin
 
 x_best, loss_best = grid_argmin(lambda x: 1 + (x - 5) ** 2, lo=0.0, hi=10.0, points=1001)
-print(f"The smallest loss on the grid is {{loss_best:.2f}}, at x = {{x_best:.2f}}.")
 ```
+
+The smallest loss on the grid is `{{py}} loss_best:.2f`, at x = `{{py}} x_best:.2f`: each value written in the
+text is computed by the block above when the site is built (CONTRIBUTING.md, "Values in the text").
 """
 
 

@@ -40,7 +40,8 @@ def test_a_new_post_builds_and_shows_its_snippets_output(tmp_path):
     assert result.returncode == 0, result.stderr[-4000:]
     page = site / unquote(urlsplit(url).path).strip("/") / "index.html"
     # min of 1 + (x - 5)^2 is 1, at x = 5, which lies on the grid of 1001 points of [0, 10]
-    assert "The smallest loss on the grid is 1.00, at x = 5.00." in page.read_text()
+    assert "The smallest loss on the grid is 1.00, at x = 5.00: each value" in page.read_text()  # inline values
+    assert "{py}" in text and "{py}" not in page.read_text()
     # One labelled equation, a reference to it and a citation, as CONTRIBUTING.md documents them.
     html = page.read_text()
     assert '<div class="lm-equation" id="eq:loss">' in html
