@@ -16,6 +16,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs.utils.meta import get_data
+
 from live_math._internal.execution.cache import Entry, ExecutionCache, block_key
 from live_math._internal.execution.fences import Fence, find_fences
 from live_math._internal.execution.inline import find_inlines
@@ -81,7 +83,8 @@ def plan_page(
     """The page's executable fences and inline values, and one plan per session (``cache`` None: nothing is
     read from it). An inline value joins the session it names, or that of the nearest fence above it."""
     fences = find_fences(markdown, source, OWN_OPTIONS)
-    above_markdown = front_matter_lines(source, markdown)
+    # From the file alone: the Markdown may have grown at its end (a References section).
+    above_markdown = front_matter_lines(source, get_data(source)[0])
     values = find_inlines(markdown, lambda index: above_markdown + index + 1)
     plans: dict[str, Plan] = {}
     above = None  # the key of the plan of the nearest fence above

@@ -12,7 +12,7 @@ import numbers
 import re
 
 SCIENTIFIC = re.compile(r"^(?P<mantissa>[-+]?[\d.,_]+)[eE](?P<exponent>[-+]?\d+)$")
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|#])")
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|#$])")  # `$` would open a formula
 HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 

@@ -115,7 +115,10 @@ def serve(control: socket.socket) -> None:
     try:
         while True:
             readable, _, _ = select.select([control, wake_read], [], [])
-            if control in readable:  # first: a snapshot is announced before its worker can end
+            # Every waiting request first: a snapshot is announced before the worker it was taken from can end.
+            # (select, not MSG_DONTWAIT, says whether another waits: recv_fds ignores flags before Python 3.12.)
+            pending = control in readable
+            while pending:
                 try:
                     message, fds, _, _ = socket.recv_fds(control, 4096, 2)
                 except OSError:
@@ -129,6 +132,7 @@ def serve(control: socket.socket) -> None:
                     sweep(workers | snapshots)
                 else:
                     workers.add(fork_worker(request["fork"], fds, control, wake_read, wake_write))
+                pending = bool(select.select([control], [], [], 0)[0])
             if wake_read in readable:
                 os.read(wake_read, 4096)
                 reap(control, workers, snapshots)

@@ -125,8 +125,10 @@ BLOCK = '```python exec="on"\nx = {}\nprint(x)\n```\n\n'
         (BLOCK.format("'a'") + "Value: `{py} x:.2f`.", "ValueError: Unknown format code 'f'"),
         ("Value: `{py} 1 + 1`.", "no code block comes before this inline value"),
         (BLOCK.format(1) + "Value: `{py:missing} x`.", "NameError: name 'x'"),
+        # A citation makes the page's Markdown grow a References section at its end: the line stays right.
+        (BLOCK.format(1) + "Value: `{py} y` [@rumelhart1986learning].", "NameError: name 'y' is not defined"),
     ],
-    ids=["name", "exception", "format", "nothing before", "unknown session"],
+    ids=["name", "exception", "format", "nothing before", "unknown session", "after a citation"],
 )
 def test_a_failing_value_names_line_column_expression_and_cause(tmp_path, body, expected):
     site = Site(tmp_path, {"bad.md": post("Bad", body)})
@@ -175,6 +177,7 @@ def test_the_format_specification_is_split_at_the_last_colon_outside_the_express
         ("a_b", "", False, "a\\_b"),
         ("x < y & z", "", False, "x &lt; y &amp; z"),
         ("two\nlines", "", False, "two lines"),
+        ("costs $5", "", False, "costs \\$5"),
         (0.25, ".0%", False, "25%"),
     ],
 )
