@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from scripts.project_copy import ROOT, build, copy_project
+from scripts.prose_in_code import count_prose
 
 POST = ROOT / "docs" / "blog" / "posts" / "so-you-think-you-understand-backpropagation.md"
 PAGE = "2026/11/25/so-you-think-you-understand-backpropagation/index.html"
@@ -53,3 +54,29 @@ def test_a_wrong_derivative_fails_the_build(tmp_path):
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert POST.name in result.stderr, result.stderr[-3000:]
+
+
+def test_the_posts_prose_is_written_as_prose_not_in_string_literals():
+    # Sentences printed from f-strings are prose edited as Python; inline values let them be Markdown. Only
+    # measured fences may still print sentences: their timings cannot be inline values, which are reproduced.
+    count = count_prose(POST.read_text(encoding="utf-8"))
+    assert count.total > 4000, count  # the whole post was counted
+    assert count.share(measured=False) <= 0.05, count
+    assert count.in_measured <= 0.06 * count.total, count
+
+
+def test_prose_count_leaves_out_code_formulas_and_placeholders():
+    post = (
+        "---\ntitle: Not counted\n---\n\n"
+        "Two words $x + y = z$ and `inline code` here.\n\n"
+        '```python exec="on"\n'
+        'x = 1  # a comment\nprint(f"One {x:.3f} two $\\\\frac{{a}}{{b}}$ three", "four")\n'
+        "```\n\n"
+        '```python exec="on" measured="true"\n'
+        'print(f"took {t * 1e3:.1f} ms")\n'
+        "```\n\n"
+        "```text\nnot prose either\n```\n"
+    )
+    count = count_prose(post)
+    assert (count.markdown, count.in_strings, count.in_measured) == (4, 6, 2)
+    assert count.share() == 6 / 10 and count.share(measured=False) == 4 / 10
