@@ -26,7 +26,8 @@ Fence options added here (besides markdown-exec's own):
     measured="true" the output holds measurements of this machine (timings), which no two builds repeat.
                     It is wrapped in ``<div class="measured" data-search-exclude>`` so that the search
                     index stays reproducible and the reproducibility test can tell it from everything
-                    else, which must be byte-identical from one clean build to the next.
+                    else, which must be byte-identical from one clean build to the next. An inline value
+                    written `{py measured} …` is wrapped in ``<span class="measured" …>`` for the same reason.
 
 Environment variables (overrides for CI and ``make bench``; the settings themselves live in mkdocs.yml):
     BLOG_NO_CACHE=1       run every snippet; the fresh outputs are still stored.
@@ -212,7 +213,7 @@ class Executor:
                 self._submit(plan)
             for index, block in enumerate(plan.blocks):
                 where[id(block.fence)] = (plan, index)
-        tags, values = {}, []
+        tags, values, shown = {}, [], []
         for fence in sorted(fences, key=lambda f: (f.index, f.inline.column if f.inline else 0)):
             plan, index = where[id(fence)]
             block = plan.blocks[index]
@@ -239,12 +240,17 @@ class Executor:
                 build.executed.append(location)
             build.outputs[location] = (fence.code, block.key, entry)
             if fence.inline is not None:
-                values.append((fence.inline.start, fence.inline.end, entry.output))
+                text = entry.output
+                if fence.inline.measured:
+                    build.measured.add(location)
+                    text = f'<span class="measured" data-search-exclude>{text}</span>'
+                values.append((fence.inline.start, fence.inline.end, text))
+                shown.append(entry.output)  # for the notebook, where nothing is indexed
                 continue
             if _truthy(fence.inputs.get("measured")):
                 build.measured.add(location)
             tags[fence.index] = f'{TAG}="{location}"'
-        build.values[path] = [text for _, _, text in values]
+        build.values[path] = shown
         # Values first: they keep every line where it is, so the fences' line indexes still hold.
         return tag_fences(apply_edits(markdown, values), tags)
 

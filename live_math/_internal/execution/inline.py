@@ -8,6 +8,9 @@ anything parses it, so it works inside ``$…$`` and ``$$…$$`` too, where Mark
     The minimum is at `{py} x_min:.3f`.          prose: a format specification after the last ``:``
     $x_{40} = `{py} x[40]:.2e`$                   math: scientific notation becomes 1.50 \\times 10^{-3}
     `{py:fit} slope:.2f`                          the value from the page's session "fit"
+    `{py measured} seconds * 1e3:.1f`             a measurement of the building machine (a timing), which
+                                                  no two builds repeat: kept out of the search index and the
+                                                  reproducibility check, as a ``measured="true"`` fence is
 
 Each value is a block of its session (``sessions.py``): it runs in the session's worker right after the fence
 before it (without ``:name``, the session of the nearest fence above), so it sees the variables that fence
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from live_math._internal.execution.fences import Fence
 from live_math._internal.writing.source import INLINE_CODE, Source, apply_edits, mask_code
 
-VALUE = re.compile(r"\{py(?::(?P<session>[\w.-]+))?\} +(?P<content>[^`\n]+?) *")
+VALUE = re.compile(r"\{py(?::(?P<session>[\w.-]+))?(?P<measured> measured)?\} +(?P<content>[^`\n]+?) *")
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Inline:
     expression: str
     spec: str
     math: bool
+    measured: bool = False
 
 
 def find_inlines(markdown: str, line_of_index) -> list[Fence]:
@@ -57,13 +61,14 @@ def find_inlines(markdown: str, line_of_index) -> list[Fence]:
         expression, spec = split_specification(match["content"])
         inline = Inline(
             start, span.end(), column, match["session"], match["content"], expression, spec,
-            formulas.math_at(start) is not None,
+            formulas.math_at(start) is not None, bool(match["measured"]),
         )  # fmt: skip
         code = (
             "print(__import__('live_math._internal.execution.values', fromlist=['show'])"
             f".show({expression}, {spec!r}, {inline.math}), end='')"
         )
-        fence = Fence(index, index, line_of_index(index), "inline", f"{{py}} {match['content']}", code, {})
+        info = f"{{py{' measured' if inline.measured else ''}}} {match['content']}"
+        fence = Fence(index, index, line_of_index(index), "inline", info, code, {})
         fence.options = {"session": inline.session or "", "source": "", "workdir": None, "width": None}
         fence.inline = inline
         found.append(fence)

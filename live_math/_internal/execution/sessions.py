@@ -102,6 +102,8 @@ def plan_page(
         else:
             plan = plans.setdefault(f"\0{label}", Plan(path, source, label, []))
             problem = Failure("option", "no code block comes before this inline value, so none defines its names")
+        if fence.inline is not None and fence.inline.measured and fence.inline.math:
+            problem = Failure("option", "a measured value cannot sit in a formula: write it in the prose next to it")
         # An inline value only reads the session: the blocks after it start from the same state without it.
         history = [f"{block.fence.info}\n{block.fence.code}" for block in plan.blocks if block.fence.inline is None]
         key = block_key(fingerprint, history, f"{fence.info}\n{fence.code}")

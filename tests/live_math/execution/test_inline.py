@@ -194,3 +194,16 @@ def test_under_serve_an_edited_value_resumes_from_the_snapshot_of_the_block_befo
     (value,) = reports[1]["executed"]
     assert value.endswith(":14") and reports[1]["replayed"] == []
     assert "The slope is 0.66667" in text_of(site.page("values"))
+
+
+def test_a_measured_value_is_marked_as_a_measurement_and_refused_in_a_formula(tmp_path):
+    body = '```python exec="on"\nimport time\nstart = time.perf_counter()\nprint("timed")\n```\n\n'
+    sentence = "It took `{py measured} time.perf_counter() - start:.3f` s."
+    site = Site(tmp_path, {"m.md": post("Measured", body + sentence)})
+    stats = site.build_ok()
+    (span,) = BeautifulSoup(site.page("measured"), "html.parser").select("span.measured")
+    assert span.has_attr("data-search-exclude") and re.fullmatch(r"\d\.\d{3}", span.get_text())
+    assert len(stats["executed"]) == 2
+    site.edit("m.md", sentence, "$t = `{py measured} 1`$")
+    result = site.build()
+    assert result.returncode != 0 and "a measured value cannot sit in a formula" in result.stderr
