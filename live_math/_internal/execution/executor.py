@@ -245,7 +245,7 @@ class Executor:
                     build.measured.add(location)
                     text = f'<span class="measured" data-search-exclude>{text}</span>'
                 values.append((fence.inline.start, fence.inline.end, text))
-                shown.append(entry.output)  # for the notebook, where nothing is indexed
+                shown.append(None if fence.inline.measured else entry.output)  # for the notebook, as fences
                 continue
             if _truthy(fence.inputs.get("measured")):
                 build.measured.add(location)
@@ -261,8 +261,9 @@ class Executor:
             return None
         return self.build.outputs[location][2].output, location in self.build.measured
 
-    def shown_values(self, path: str) -> list[str]:
-        """The text of each inline value of the page at ``path`` (from the project), in page order."""
+    def shown_values(self, path: str) -> list[str | None]:
+        """The text of each inline value of the page at ``path`` (from the project), in page order; None for a
+        measurement, which no two builds repeat."""
         return self.build.values.get(path, []) if self.build is not None else []
 
     def end_build(self) -> None:

@@ -49,10 +49,14 @@ class NotebookMaker:
             return content
         path = Path(os.path.relpath(page.file.abs_src_path, self.project)).as_posix()
         # Inline values as the page shows them: the notebook's prose reads like the page's.
-        spans = [(value.inline.start, value.inline.end) for value in find_inlines(markdown, lambda index: index)]
+        values = [value.inline for value in find_inlines(markdown, lambda index: index)]
         texts = self.executor.shown_values(path)
-        if len(texts) == len(spans):
-            edits = [(start, end, text) for (start, end), text in zip(spans, texts, strict=True)]
+        if len(texts) == len(values):
+            # A measurement is left for the reader's run to make, as a measured fence's output is.
+            edits = [
+                (value.start, value.end, f"`{value.expression}`" if text is None else text)
+                for value, text in zip(values, texts, strict=True)
+            ]
             markdown = apply_edits(markdown, edits)
         outputs = []
         for fence in fences:

@@ -178,6 +178,7 @@ def test_the_format_specification_is_split_at_the_last_colon_outside_the_express
         ("x < y & z", "", False, "x &lt; y &amp; z"),
         ("two\nlines", "", False, "two lines"),
         ("costs $5", "", False, "costs \\$5"),
+        ("grows with $n$, *fast*", "md", False, "grows with $n$, *fast*"),
         (0.25, ".0%", False, "25%"),
     ],
 )
