@@ -126,6 +126,19 @@ def test_a_broken_build_answers_with_its_error_and_a_fixed_one_with_the_page(ser
     fetch_until(served.url, lambda status, body: status == 200 and "The words before the formula." in body, served)
 
 
+def test_the_same_error_twice_in_a_row_is_reported_in_full_both_times(served):
+    # MkDocs' duplicate-message filter lives as long as `mkdocs serve`: without a reset per build, the second
+    # identical failure reached the terminal and the browser as "Aborted with a BuildError!" alone.
+    where = f"docs/blog/posts/served.md:{served.broken_line()}: KaTeX error"
+    for attempt in range(2):
+        served.write(BROKEN)
+        status, body = fetch_until(served.url, lambda status, body: status == 500, served)
+        assert where in body, f"attempt {attempt + 1}: {body[-1500:]}"
+        served.write(GOOD)
+        fetch_until(served.url, lambda status, body: status == 200, served)
+    assert served.log.read_text().count(where) >= 2  # in the terminal, both times
+
+
 def test_the_browser_shows_the_error_and_reloads_into_the_page_once_it_builds(served, browser):
     page = browser.new_page()
     try:

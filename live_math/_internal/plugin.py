@@ -2,8 +2,9 @@
 
 on_startup        note whether this is `mkdocs serve` (which keeps one instance, one KaTeX and the workers'
                   snapshots across rebuilds)
-on_config         date the build by the last commit (before other plugins read the date); open the build cache
-                  (before other plugins make template environments, which it keeps compiled)
+on_config         under serve, let MkDocs log again what an earlier rebuild logged; date the build by the
+                  last commit (before other plugins read the date); open the build cache (before other
+                  plugins make template environments, which it keeps compiled)
 on_pre_build      check the sources; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
 on_nav            check that no two pages share a URL; find every page's snippets and start running those
@@ -84,6 +85,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     @event_priority(100)  # before the RSS plugin's on_config, which reads the build date
     def on_config(self, config):
+        if self.serving:  # each rebuild reports its errors in full, even those an earlier rebuild reported
+            internals.forget_logged_messages()
         self.project = project_dir(config)
         if self.config.reproducible and not date_build_by_last_commit(self.project):
             log.info("not a git checkout: feed and sitemap dates come from the clock")
