@@ -179,6 +179,34 @@ def test_independent_problems_are_listed_together(tmp_path):
     assert result.stderr.count("ERROR") == 1, result.stderr[-3000:]
 
 
+def test_every_problem_of_one_page_is_listed_in_one_build(tmp_path):
+    body = """A display:
+
+$$
+L(w) = w^2 \\label{eq:loss}
+$$
+
+By $\\eqref{eq:los}$ and [](#fig-nowhere), the minimum is at zero; see [@rumelhart1968].
+
+```python exec="on"
+print('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\\n\\n<rect width="1" height="1"/></svg>')
+```
+"""
+    result = make_build(tmp_path, {"many.md": post("Many problems", body)})
+    assert_fails_with(
+        tmp_path,
+        result,
+        "1 file(s) need fixing",
+        "docs/blog/posts/many.md:21: \\eqref{eq:los}: no equation of this post is labelled 'eq:los'",
+        "docs/blog/posts/many.md:21: citation key 'rumelhart1968' is not in docs/blog/references.bib",
+        "docs/blog/posts/many.md:21: [](#fig-nowhere) refers to no numbered figure or table",
+        "docs/blog/posts/many.md:23: a snippet printed <svg> as Markdown",
+    )
+    assert result.stderr.count("ERROR") == 1, result.stderr[-3000:]
+    for repeated in ("KaTeX error", "raw text", "no anchor"):  # each mistake is named once
+        assert repeated not in result.stderr, result.stderr[-3000:]
+
+
 GOOD = post(
     "Every check passes",
     """Inline $x^2$ and display math with blank lines:

@@ -130,14 +130,15 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 fresh=self.fresh,
                 build_store=self.store,
             )
-        if self.config.writing.enabled:
-            writing = self.config.writing
-            self.writing.start_build(self.project, Path(config.docs_dir), writing.bibliography, writing.style)
         if self.config.checks.enabled:
             passes = self.store if self.store is not None and not self.fresh else None
             self.checker = Checker(config, self.config.checks, store=passes)
         else:
             self.checker = None
+        if self.config.writing.enabled:
+            writing = self.config.writing
+            report = self.checker.report if self.checker else None  # its mistakes listed with the checks' problems
+            self.writing.start_build(self.project, Path(config.docs_dir), writing.bibliography, writing.style, report)
         return config
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
