@@ -82,6 +82,8 @@ print(buffer.getvalue()[buffer.getvalue().index("<svg") :])
 ```
 """
 
+PRINTED_TABLE = 'Steps.\n\n```python exec="on"\nprint("| k | x | err |")\nprint("|---|---|")\nprint("| 0 | 1 |")\n```\n'
+
 CASES = {
     "two posts with one URL": (
         {"a.md": post("Same title", "Text.\n"), "b.md": post("Same title", "Other text.\n")},
@@ -141,6 +143,25 @@ CASES = {
     "a figure with a white background": (
         {"white.md": post("White", "A plot:\n\n" + WHITE_FIGURE)},
         ["docs/blog/posts/white.md:17: a figure has an opaque white background", "snippets/plotting.py"],
+    ),
+    "a table right under a line of text": (
+        {"table.md": post("Table", "The steps:\n| k | x |\n| --- | --- |\n| 0 | 1.5 |\n")},
+        [
+            "docs/blog/posts/table.md:16: a Markdown table was published as plain text: no <table> was made of it",
+            "leave a blank line before the table",
+        ],
+    ),
+    "a printed table whose header has too many cells": (
+        {
+            "printed.md": post(
+                "Printed",
+                PRINTED_TABLE,
+            )
+        },
+        [
+            "docs/blog/posts/printed.md:17: a Markdown table was published as plain text: no <table> was made of it"
+            " ('|---|---|')"
+        ],
     ),
 }
 
@@ -205,6 +226,32 @@ print('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\\n\\n<rect wid
     assert result.stderr.count("ERROR") == 1, result.stderr[-3000:]
     for repeated in ("KaTeX error", "raw text", "no anchor"):  # each mistake is named once
         assert repeated not in result.stderr, result.stderr[-3000:]
+
+
+MATH_TABLES = """Newton's iterates:
+
+| $k$ | $x_k$ | $|x_k - \\sqrt{3/2}|$ |
+| --- | --- | --- |
+| 0 | 1 | $|{-0.22}|$ |
+
+```python exec="on"
+print("| $k$ | $|x_k - \\\\sqrt{3/2}|$ | `a|b` |")
+print("| --- | --- | --- |")
+print("| 1 | $\\\\lvert 0.02 \\\\rvert$ | code |")
+```
+"""
+
+
+def test_a_pipe_inside_math_in_a_table_cell_is_math_in_written_and_printed_tables(tmp_path):
+    result = make_build(tmp_path, {"tables.md": post("Math in tables", MATH_TABLES)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "site" / "2026" / "11" / "20" / "math-in-tables" / "index.html").read_text()
+    assert page.count("<table>") == 2
+    assert "<td>|" not in page and "| ---" not in page  # no row was left as text
+    headers = re.findall(r"<th>(.*?)</th>", page, re.S)
+    assert len(headers) == 6 and all('class="katex"' in h for h in headers[:5]), headers
+    assert "\ue000" not in page
+    assert "<code>a|b</code>" in page  # code in a cell is left as it is
 
 
 GOOD = post(

@@ -55,6 +55,7 @@ from live_math._internal.speed.store import Store
 from live_math._internal.speed.templates import KIND as TEMPLATE_KIND
 from live_math._internal.speed.theme import KIND as THEME_FILES_KIND
 from live_math._internal.speed.theme import ThemeEnvs
+from live_math._internal.writing import tables
 from live_math._internal.writing.writer import Writing
 
 log = logging.getLogger("mkdocs.plugins.live_math")
@@ -130,6 +131,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 fresh=self.fresh,
                 build_store=self.store,
             )
+        if self.config.writing.enabled and tables.NAME not in config.markdown_extensions:
+            config.markdown_extensions.append(tables.NAME)  # `$|x|$` in a table cell is math, not a border
         if self.config.checks.enabled:
             passes = self.store if self.store is not None and not self.fresh else None
             self.checker = Checker(config, self.config.checks, store=passes)

@@ -2,7 +2,8 @@
 
     on_pre_build      sources: encoding, unclosed fences, front matter (keys and values), the feed's date keys
     on_nav            two pages with one URL (the blog gives posts their URLs in its on_files)
-    on_page_content   the page's own HTML: unclosed tags, printed markup that needed html="true", white figures
+    on_page_content   the page's own HTML: unclosed tags, printed markup that needed html="true", white figures,
+                      Markdown tables that were not made into tables
     on_post_page      the finished page, templates included: formulas (see math/katex.py), raw TeX, remote loads
     on_post_build     anchors, stylesheets; then every problem found since on_nav, in one error
 
@@ -24,6 +25,7 @@ from live_math._internal.checks import anchors, dates, figures, front_matter, ht
 from live_math._internal.checks import math as math_checks
 from live_math._internal.checks.report import Report, shorten
 from live_math._internal.config import project_dir
+from live_math._internal.writing import tables
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 PASSED_KIND = "checks-passed"  # in the build cache (speed/store.py): HTML that passed a stage's checks
@@ -113,6 +115,13 @@ class Checker:
                     f"close it with </{name}> where it should end "
                     '(a snippet\'s html="true" output is inserted as written)',
                 )
+        for delimiter in tables.unmade_tables(content):
+            self.report.add(
+                self.where(page, lambda md, d=delimiter: _header_line(md, d) or figures.snippet_line(md, "|")),
+                f"a Markdown table was published as plain text: no <table> was made of it ('{shorten(delimiter)}')",
+                "leave a blank line before the table (right under a line of text it is read as part of that "
+                "paragraph), and give the header row as many cells as the |---| row",
+            )
         if figures.opaque_white_figures(content):
             self.report.add(
                 self.where(page, figures.background_line),
@@ -204,6 +213,14 @@ def _checks_fingerprint(options) -> str:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _header_line(markdown: str, delimiter: str) -> int | None:
+    """The line of the header row above the first ``delimiter`` (a table's ``|---|`` row) of ``markdown``."""
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        if line.strip() == delimiter:
+            return max(number - 1, 1)
+    return None
 
 
 def _line_of(markdown: str, needle: str) -> int | None:
