@@ -228,6 +228,16 @@ print('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\\n\\n<rect wid
         assert repeated not in result.stderr, result.stderr[-3000:]
 
 
+def test_a_block_printing_more_than_half_its_limit_is_named_without_failing_the_build(tmp_path):
+    body = 'Heavy:\n\n```python exec="on" html="true"\nprint("<!--" + "x" * 600_000 + "-->")\n```\n'
+    result = make_build(tmp_path, {"heavy.md": post("Heavy", body)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    named = r"INFO    -  docs/blog/posts/heavy\.md:17: this block printed 585\.9 KiB, more than half of the 1 MiB"
+    assert re.search(named, result.stderr), result.stderr[-3000:]
+    light = make_build(tmp_path / "light", {"light.md": post("Light", body.replace("600_000", "6_000"))})
+    assert light.returncode == 0 and "this block printed" not in light.stderr
+
+
 MATH_TABLES = """Newton's iterates:
 
 | $k$ | $x_k$ | $|x_k - \\sqrt{3/2}|$ |

@@ -13,7 +13,8 @@ on_page_markdown  number the page's equations and citations; take its snippet ou
 on_page_content   give numbered equations their ids and fill figure references (before search indexes the
                   page); check the page's HTML and figures; add the notebook link
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
-on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
+on_post_build     save the caches; report what ran and which blocks printed a lot; fail with every problem the
+                  checks found; mark the build
                   finished (BLOG_BUILD_DONE)
 on_env            hand page templates the rendered-page cache
 on_page_context   mark the page's context, so its template gives the stored output when nothing it reads
@@ -231,6 +232,11 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if self.config.math.enabled:
             self.typesetter.end_build()
         if self.checker:
+            if self.executor:
+                printed = {
+                    location: self.executor.shown_output(location)[0] for location in self.executor.build.outputs
+                }
+                self.checker.note_large_outputs(printed, self.config.execution.max_output)
             self.checker.finish(self.files, config)
         if self.store is not None:
             reports = [self.pages.report(), self.html_reads.report()]

@@ -25,6 +25,7 @@ from live_math._internal.checks import anchors, dates, figures, front_matter, ht
 from live_math._internal.checks import math as math_checks
 from live_math._internal.checks.report import Report, shorten
 from live_math._internal.config import project_dir
+from live_math._internal.execution.limits import format_size
 from live_math._internal.writing import tables
 
 log = logging.getLogger("mkdocs.plugins.live_math")
@@ -171,6 +172,22 @@ class Checker:
             if line:
                 return f"{os.path.relpath(path, self.project)}:{line}"
         return f"{page.file.dest_uri} (from the theme's templates)"
+
+    def note_large_outputs(self, outputs: dict[str, str], limit: int) -> list[str]:
+        """Say which blocks printed more than half of ``limit`` (``execution.max_output``): not a problem, so
+        not a warning (a strict build would fail), but a heavy page the writer may not have meant. ``outputs``
+        maps each block's ``path:line`` to what it printed; returns the notes logged."""
+        notes = []
+        for location, output in outputs.items():
+            size = len(output.encode("utf-8", "surrogatepass"))
+            if size > limit // 2:
+                notes.append(
+                    f"{location}: this block printed {format_size(size)}, more than half of the {format_size(limit)}"
+                    " a block may print; a page this heavy is slow to load: print a summary, or a smaller figure"
+                )
+        for note in notes:
+            log.info(note)
+        return notes
 
     def finish(self, files, config) -> None:
         """Anchors and stylesheets; then raise every problem found since the sources were checked."""
