@@ -227,7 +227,7 @@ class Checker:
 def _checks_fingerprint(options) -> str:
     """The checks' code and options: a pass remembered under another version of either means nothing."""
     digest = hashlib.sha256(json.dumps(dict(options), sort_keys=True, default=str).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), Path(tables.__file__)]:  # tables: unmade tables
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
