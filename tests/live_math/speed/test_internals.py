@@ -153,3 +153,13 @@ def test_mkdocs_command_line_filters_repeated_build_messages_through_a_set_that_
         assert duplicates(record)  # logged again in the next build
     finally:
         logger.removeFilter(duplicates)
+
+
+def test_properdocs_command_line_filters_its_build_log_the_same_way():
+    import pytest
+
+    properdocs_main = pytest.importorskip("properdocs.__main__")
+    from properdocs.commands import build as properdocs_build
+
+    assert properdocs_build.log.name in internals.BUILD_LOGGERS
+    assert "build.log.addFilter(utils.DuplicateFilter())" in inspect.getsource(properdocs_main._enable_warnings)
