@@ -49,11 +49,12 @@ build: setup ## strict build into site/, replaced only if it succeeds [NO_CACHE=
 # Values are passed raw and single-quoted, so quotes and $ in them survive.
 quote = '$(subst ','"'"',$(value $(1)))'
 given = $(filter command line,$(origin $(1)))
-post: setup ## start a post: TITLE="…" [DESCRIPTION="…" CATEGORY=… AUTHOR=… DATE=YYYY-MM-DD]
+post: setup ## start a post: TITLE="…" [DESCRIPTION="…" CATEGORY=… AUTHOR=… DATE=YYYY-MM-DD PORT=…]
 	$(BIN)/python scripts/new_post.py $(call quote,TITLE) --description $(call quote,DESCRIPTION) \
 	  $(if $(call given,CATEGORY),--category $(call quote,CATEGORY)) \
 	  $(if $(call given,AUTHOR),--author $(call quote,AUTHOR)) \
-	  $(if $(call given,DATE),--date $(call quote,DATE))
+	  $(if $(call given,DATE),--date $(call quote,DATE)) \
+	  --address 'http://$(HOST):$(PORT)'
 
 test: setup ## run every test (unit, build, browser)
 	$(BIN)/python -m pytest

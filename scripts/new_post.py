@@ -26,7 +26,7 @@ from mkdocs.config import load_config
 
 from live_math._internal.checks.sources import PLACEHOLDER_DESCRIPTION  # the build refuses it until replaced
 
-DEV_ADDRESS = "http://127.0.0.1:8000"  # what `make serve` listens on
+DEV_ADDRESS = "http://127.0.0.1:8000"  # what `make serve` listens on unless given PORT= or HOST=
 
 BODY = """
 # {title}
@@ -103,7 +103,13 @@ def authors_of(blog: BlogPlugin, config) -> list[str]:
 
 
 def create_post(
-    config_file: Path, title: str, description: str, category: str | None, date: dt.date, author: str | None = None
+    config_file: Path,
+    title: str,
+    description: str,
+    category: str | None,
+    date: dt.date,
+    author: str | None = None,
+    address: str = DEV_ADDRESS,
 ) -> tuple[Path, str]:
     """Write the new post; return (its path, the URL to open under ``make serve``)."""
     title = " ".join(title.split())
@@ -132,7 +138,7 @@ def create_post(
     with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even if created meanwhile
         file.write(text)
     base = urlsplit(config.site_url or "/").path or "/"  # `mkdocs serve` serves under site_url's path
-    return target, DEV_ADDRESS + posixpath.join(base, url_path)
+    return target, address.rstrip("/") + posixpath.join(base, url_path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,17 +148,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--category", help="one of categories_allowed in mkdocs.yml (default: the first)")
     parser.add_argument("--author", help="a key of docs/blog/.authors.yml (default: the first)")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(), help="default: today")
+    parser.add_argument("--address", default=DEV_ADDRESS, help=f"where `make serve` serves (default: {DEV_ADDRESS})")
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
     args = parser.parse_args(argv)
     description = " ".join(args.description.split()) or PLACEHOLDER_DESCRIPTION
     try:
-        target, url = create_post(args.config_file, args.title, description, args.category, args.date, args.author)
+        target, url = create_post(
+            args.config_file, args.title, description, args.category, args.date, args.author, args.address
+        )
     except PostProblem as problem:
         print(f"make post: {problem}", file=sys.stderr)
         return 1
     shown = os.path.relpath(target)
     print(f"Created {shown}")
     print(f"Open {url} after `make serve`.")
+    if args.address == DEV_ADDRESS:
+        print("(`make serve PORT=8001` serves on another port: give `make post` the same PORT= to print its address.)")
     if description == PLACEHOLDER_DESCRIPTION:
         print(f"Then replace the placeholder description in {shown}'s front matter.")
     return 0

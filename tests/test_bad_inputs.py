@@ -22,20 +22,21 @@ POSTS = "docs/blog/posts"
 EXPECTED = {
     "bad-tex.md": ["docs/blog/posts/bad-tex.md:16: KaTeX error:", "Unexpected end of input", r"\frac{1}{2"],
     "bad-yaml.md": [
-        "docs/blog/posts/bad-yaml.md: front matter: not valid YAML: line 5: expected ',' or ']'",
+        "docs/blog/posts/bad-yaml.md:5: front matter: not valid YAML: expected ',' or ']'",
         "while parsing a flow sequence on line 4",
+        "close the list with ]",
     ],
     "missing-date.md": ["docs/blog/posts/missing-date.md: date: missing; write the publication date as YYYY-MM-DD"],
-    "impossible-date.md": ["docs/blog/posts/impossible-date.md: date: '2026-02-30' is not a real date"],
+    "impossible-date.md": ["docs/blog/posts/impossible-date.md:3: date: '2026-02-30' is not a real date"],
     "unknown-author.md": [
-        "docs/blog/posts/unknown-author.md: authors: 'nobody' is not one of editor (keys of docs/blog/.authors.yml)"
+        "docs/blog/posts/unknown-author.md:4: authors: 'nobody' is not one of editor (keys of docs/blog/.authors.yml)"
     ],
     "unknown-category.md": [
-        "docs/blog/posts/unknown-category.md: categories: 'Cooking' is not one of Machine learning, Mathematics,"
+        "docs/blog/posts/unknown-category.md:5: categories: 'Cooking' is not one of Machine learning, Mathematics,"
     ],
     "missing-fields.md": [
-        "docs/blog/posts/missing-fields.md: title: must be non-empty text, got ''",
-        "docs/blog/posts/missing-fields.md: authors: must be a list, e.g. `authors: [editor]`",
+        "docs/blog/posts/missing-fields.md:2: title: must be non-empty text, got ''",
+        "docs/blog/posts/missing-fields.md:4: authors: must be a list, e.g. `authors: [editor]`",
         "docs/blog/posts/missing-fields.md: categories: missing",
         "docs/blog/posts/missing-fields.md: description: missing",
     ],

@@ -82,6 +82,8 @@ print(buffer.getvalue()[buffer.getvalue().index("<svg") :])
 ```
 """
 
+PRINTED_TABLE = 'Steps.\n\n```python exec="on"\nprint("| k | x | err |")\nprint("|---|---|")\nprint("| 0 | 1 |")\n```\n'
+
 CASES = {
     "two posts with one URL": (
         {"a.md": post("Same title", "Text.\n"), "b.md": post("Same title", "Other text.\n")},
@@ -142,6 +144,25 @@ CASES = {
         {"white.md": post("White", "A plot:\n\n" + WHITE_FIGURE)},
         ["docs/blog/posts/white.md:17: a figure has an opaque white background", "snippets/plotting.py"],
     ),
+    "a table right under a line of text": (
+        {"table.md": post("Table", "The steps:\n| k | x |\n| --- | --- |\n| 0 | 1.5 |\n")},
+        [
+            "docs/blog/posts/table.md:16: a Markdown table was published as plain text: no <table> was made of it",
+            "leave a blank line before the table",
+        ],
+    ),
+    "a printed table whose header has too many cells": (
+        {
+            "printed.md": post(
+                "Printed",
+                PRINTED_TABLE,
+            )
+        },
+        [
+            "docs/blog/posts/printed.md:17: a Markdown table was published as plain text: no <table> was made of it"
+            " ('|---|---|')"
+        ],
+    ),
 }
 
 
@@ -177,6 +198,70 @@ def test_independent_problems_are_listed_together(tmp_path):
     result = make_build(tmp_path, posts)
     assert_fails_with(tmp_path, result, "3 file(s) need fixing", "raw.md:16", "trust.md:15", "script.md:17")
     assert result.stderr.count("ERROR") == 1, result.stderr[-3000:]
+
+
+def test_every_problem_of_one_page_is_listed_in_one_build(tmp_path):
+    body = """A display:
+
+$$
+L(w) = w^2 \\label{eq:loss}
+$$
+
+By $\\eqref{eq:los}$ and [](#fig-nowhere), the minimum is at zero; see [@rumelhart1968].
+
+```python exec="on"
+print('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\\n\\n<rect width="1" height="1"/></svg>')
+```
+"""
+    result = make_build(tmp_path, {"many.md": post("Many problems", body)})
+    assert_fails_with(
+        tmp_path,
+        result,
+        "1 file(s) need fixing",
+        "docs/blog/posts/many.md:21: \\eqref{eq:los}: no equation of this post is labelled 'eq:los'",
+        "docs/blog/posts/many.md:21: citation key 'rumelhart1968' is not in docs/blog/references.bib",
+        "docs/blog/posts/many.md:21: [](#fig-nowhere) refers to no numbered figure or table",
+        "docs/blog/posts/many.md:23: a snippet printed <svg> as Markdown",
+    )
+    assert result.stderr.count("ERROR") == 1, result.stderr[-3000:]
+    for repeated in ("KaTeX error", "raw text", "no anchor"):  # each mistake is named once
+        assert repeated not in result.stderr, result.stderr[-3000:]
+
+
+def test_a_block_printing_more_than_half_its_limit_is_named_without_failing_the_build(tmp_path):
+    body = 'Heavy:\n\n```python exec="on" html="true"\nprint("<!--" + "x" * 600_000 + "-->")\n```\n'
+    result = make_build(tmp_path, {"heavy.md": post("Heavy", body)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    named = r"INFO    -  docs/blog/posts/heavy\.md:17: this block printed 585\.9 KiB, more than half of the 1 MiB"
+    assert re.search(named, result.stderr), result.stderr[-3000:]
+    light = make_build(tmp_path / "light", {"light.md": post("Light", body.replace("600_000", "6_000"))})
+    assert light.returncode == 0 and "this block printed" not in light.stderr
+
+
+MATH_TABLES = """Newton's iterates:
+
+| $k$ | $x_k$ | $|x_k - \\sqrt{3/2}|$ |
+| --- | --- | --- |
+| 0 | 1 | $|{-0.22}|$ |
+
+```python exec="on"
+print("| $k$ | $|x_k - \\\\sqrt{3/2}|$ | `a|b` |")
+print("| --- | --- | --- |")
+print("| 1 | $\\\\lvert 0.02 \\\\rvert$ | code |")
+```
+"""
+
+
+def test_a_pipe_inside_math_in_a_table_cell_is_math_in_written_and_printed_tables(tmp_path):
+    result = make_build(tmp_path, {"tables.md": post("Math in tables", MATH_TABLES)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "site" / "2026" / "11" / "20" / "math-in-tables" / "index.html").read_text()
+    assert page.count("<table>") == 2
+    assert "<td>|" not in page and "| ---" not in page  # no row was left as text
+    headers = re.findall(r"<th>(.*?)</th>", page, re.S)
+    assert len(headers) == 6 and all('class="katex"' in h for h in headers[:5]), headers
+    assert "\ue000" not in page
+    assert "<code>a|b</code>" in page  # code in a cell is left as it is
 
 
 GOOD = post(

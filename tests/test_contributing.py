@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 
@@ -105,3 +106,91 @@ def test_the_guides_author_page_related_links_and_draft_examples_build_as_descri
     (titled,) = [entry for entry in links if isinstance(entry, dict)]
     ((title, address),) = titled.items()
     assert f'href="{address}"' in related and title in related
+
+
+# --- "When the build fails" lists every message the checks give ------------------------------------------
+
+MESSAGE_SOURCES = sorted(
+    [
+        *(ROOT / "live_math/_internal/checks").glob("*.py"),
+        ROOT / "live_math/_internal/math/katex.py",
+        *(ROOT / "live_math/_internal/writing").glob("*.py"),
+    ]
+)
+COLLECTIONS = {"report", "errors", "problems", "found"}  # where the checks put a message they found
+
+
+def failures_section() -> str:
+    section = GUIDE.split("\n## When the build fails\n", 1)[1].split("\n## ", 1)[0]
+    return " ".join(section.replace("\\|", "|").split())
+
+
+def literal_pieces(node) -> list[str]:
+    """The fixed text of a message: a string, an f-string's literal parts, the parts of a ``+``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [part.value for part in node.values if isinstance(part, ast.Constant)]
+    if isinstance(node, ast.BinOp):
+        return literal_pieces(node.left) + literal_pieces(node.right)
+    if isinstance(node, ast.List):
+        return [piece for element in node.elts for piece in literal_pieces(element)]
+    if isinstance(node, ast.ListComp):
+        return literal_pieces(node.elt)
+    return []
+
+
+def said(node) -> list:
+    """The expressions ``node`` hands on as a message: added to a report or a list of problems, raised, named
+    ``what``, or returned by one of the front matter's ``check_*`` functions (a field's problem)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        owner = node.func.value
+        owner_name = getattr(owner, "id", None) or getattr(owner, "attr", None)
+        if node.func.attr == "add" and owner_name == "report":
+            return node.args[1:2]  # (where, what, fix): the fix is the table's other column
+        if node.func.attr == "append" and owner_name in COLLECTIONS:
+            first = node.args[0]
+            return first.elts[1:2] if isinstance(first, ast.Tuple) else [first]  # (where, what, fix)
+    if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+        return node.exc.args[:1]
+    if isinstance(node, ast.Assign | ast.AugAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        named = {getattr(t, "id", None) or getattr(getattr(t, "value", None), "id", None) for t in targets}
+        if named & {"what", "found"}:
+            return [node.value]
+    return []
+
+
+def messages() -> list[tuple[str, str]]:
+    """``(where in the code, the message's longest fixed text)`` for every message the checks can give."""
+    found = []
+    for path in MESSAGE_SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        expressions = [(node.lineno, e) for node in ast.walk(tree) for e in said(node)]
+        # A function returning a list of messages made one per match (Liquid tags, malformed citations).
+        expressions += [
+            (node.lineno, node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Return)
+            and isinstance(node.value, ast.ListComp)
+            and isinstance(node.value.elt, ast.JoinedStr)
+        ]
+        if path.name == "front_matter.py":
+            checks = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name.startswith("check_")]
+            expressions += [(r.lineno, r.value) for f in checks for r in ast.walk(f) if isinstance(r, ast.Return)]
+        for line, expression in expressions:
+            pieces = [" ".join(p.split()).strip(" :;,.'\"`(){}") for p in literal_pieces(expression)]
+            pieces = [p for p in pieces if len(p) >= 8]  # shorter: a message made of others ("{where}: {what}")
+            if pieces:
+                found.append((f"{path.name}:{line}", max(pieces, key=len)))
+    return found
+
+
+def test_every_message_the_checks_give_is_in_the_table_of_when_the_build_fails():
+    found = messages()
+    assert len(found) >= 40  # the scan finds the checks' messages at all
+    table = failures_section()
+    missing = [f"{where}: {text!r}" for where, text in found if text not in table]
+    assert not missing, "add these messages and their fix to CONTRIBUTING.md, 'When the build fails':\n" + "\n".join(
+        missing
+    )

@@ -95,8 +95,11 @@ def test_make_post_passes_category_author_and_date(make_project):
     assert str(meta["date"]) == "2026-03-04"
     assert meta["categories"] == ["Machine learning"]  # the first allowed, not the environment's "Cooking"
 
-    made = make("post", "TITLE=Second", "CATEGORY=Numerics", "DATE=2026-03-05", cwd=make_project)
+    assert "Open http://127.0.0.1:8000/2026/03/04/" in made.stdout
+
+    made = make("post", "TITLE=Second", "CATEGORY=Numerics", "DATE=2026-03-05", "PORT=8123", cwd=make_project)
     assert made.returncode == 0, made.stderr
+    assert "Open http://127.0.0.1:8123/2026/03/05/second/ after `make serve`." in made.stdout  # serve's port
     meta = yaml.safe_load((make_project / "docs/blog/posts/second.md").read_text().split("---\n")[1])
     assert meta["categories"] == ["Numerics"]
 

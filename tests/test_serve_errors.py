@@ -3,6 +3,7 @@ a request that never answers, and the page comes back by itself once a save buil
 
 from __future__ import annotations
 
+import html
 import os
 import socket
 import subprocess
@@ -124,6 +125,50 @@ def test_a_broken_build_answers_with_its_error_and_a_fixed_one_with_the_page(ser
 
     served.write(GOOD)
     fetch_until(served.url, lambda status, body: status == 200 and "The words before the formula." in body, served)
+
+
+def test_the_same_error_twice_in_a_row_is_reported_in_full_both_times(served):
+    # MkDocs' duplicate-message filter lives as long as `mkdocs serve`: without a reset per build, the second
+    # identical failure reached the terminal and the browser as "Aborted with a BuildError!" alone.
+    where = f"docs/blog/posts/served.md:{served.broken_line()}: KaTeX error"
+    for attempt in range(2):
+        served.write(BROKEN)
+        status, body = fetch_until(served.url, lambda status, body: status == 500, served)
+        assert where in body, f"attempt {attempt + 1}: {body[-1500:]}"
+        served.write(GOOD)
+        fetch_until(served.url, lambda status, body: status == 200, served)
+    assert served.log.read_text().count(where) >= 2  # in the terminal, both times
+
+
+SESSION = """
+```python exec="on" session="s"
+x = 2
+print(f"x is {x}")
+```
+
+```python exec="on" session="s"
+y = x + 1
+print(f"y is {y}")
+```
+"""
+
+
+def test_a_block_resumed_from_a_snapshot_quotes_its_line_as_it_is_now(served):
+    served.write(GOOD + "\n" + SESSION)
+    fetch_until(served.url, lambda status, body: status == 200 and "y is 3" in body, served)
+    line = (GOOD + "\n" + SESSION).splitlines().index("y = x + 1") + served.broken_line()
+    for mistake in ("y = x + undefined_one", "y = undefined_two * x"):
+        # The second block resumes from the snapshot taken after the first, which started with the page
+        # as it was then: the traceback must still quote the line as saved now.
+        served.post.write_text(served.post.read_text().replace("y = x + 1", mistake))
+        name = mistake.split()[-1] if "one" in mistake else "undefined_two"
+        status, body = fetch_until(served.url, lambda status, body, n=name: status == 500 and n in body, served)
+        assert f"docs/blog/posts/served.md:{line - 1}: snippet raised NameError" in body, body[-2000:]
+        traceback = html.unescape(body.split("snippet raised NameError", 1)[1])
+        assert f'File "docs/blog/posts/served.md", line {line}' in traceback
+        assert mistake in traceback, traceback[:1000]
+        served.post.write_text(served.post.read_text().replace(mistake, "y = x + 1"))
+        fetch_until(served.url, lambda status, body: status == 200 and "y is 3" in body, served)
 
 
 def test_the_browser_shows_the_error_and_reloads_into_the_page_once_it_builds(served, browser):

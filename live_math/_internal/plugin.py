@@ -2,8 +2,9 @@
 
 on_startup        note whether this is `mkdocs serve` (which keeps one instance, one KaTeX and the workers'
                   snapshots across rebuilds)
-on_config         date the build by the last commit (before other plugins read the date); open the build cache
-                  (before other plugins make template environments, which it keeps compiled)
+on_config         under serve, let MkDocs log again what an earlier rebuild logged; date the build by the
+                  last commit (before other plugins read the date); open the build cache (before other
+                  plugins make template environments, which it keeps compiled)
 on_pre_build      check the sources; start execution and math for this build
 on_files          publish KaTeX's stylesheet and fonts
 on_nav            check that no two pages share a URL; find every page's snippets and start running those
@@ -12,7 +13,8 @@ on_page_markdown  number the page's equations and citations; take its snippet ou
 on_page_content   give numbered equations their ids and fill figure references (before search indexes the
                   page); check the page's HTML and figures; add the notebook link
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
-on_post_build     save the caches; report what ran; fail with every problem the checks found; mark the build
+on_post_build     save the caches; report what ran and which blocks printed a lot; fail with every problem the
+                  checks found; mark the build
                   finished (BLOG_BUILD_DONE)
 on_env            hand page templates the rendered-page cache
 on_page_context   mark the page's context, so its template gives the stored output when nothing it reads
@@ -55,6 +57,7 @@ from live_math._internal.speed.store import Store
 from live_math._internal.speed.templates import KIND as TEMPLATE_KIND
 from live_math._internal.speed.theme import KIND as THEME_FILES_KIND
 from live_math._internal.speed.theme import ThemeEnvs
+from live_math._internal.writing import tables
 from live_math._internal.writing.writer import Writing
 
 log = logging.getLogger("mkdocs.plugins.live_math")
@@ -85,6 +88,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
 
     @event_priority(100)  # before the RSS plugin's on_config, which reads the build date
     def on_config(self, config):
+        if self.serving:  # each rebuild reports its errors in full, even those an earlier rebuild reported
+            internals.forget_logged_messages()
         self.project = project_dir(config)
         if self.config.reproducible and not date_build_by_last_commit(self.project):
             log.info("not a git checkout: feed and sitemap dates come from the clock")
@@ -131,14 +136,17 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 fresh=self.fresh,
                 build_store=self.store,
             )
-        if self.config.writing.enabled:
-            writing = self.config.writing
-            self.writing.start_build(self.project, Path(config.docs_dir), writing.bibliography, writing.style)
+        if self.config.writing.enabled and tables.NAME not in config.markdown_extensions:
+            config.markdown_extensions.append(tables.NAME)  # `$|x|$` in a table cell is math, not a border
         if self.config.checks.enabled:
             passes = self.store if self.store is not None and not self.fresh else None
             self.checker = Checker(config, self.config.checks, store=passes)
         else:
             self.checker = None
+        if self.config.writing.enabled:
+            writing = self.config.writing
+            report = self.checker.report if self.checker else None  # its mistakes listed with the checks' problems
+            self.writing.start_build(self.project, Path(config.docs_dir), writing.bibliography, writing.style, report)
         return config
 
     @event_priority(100)  # nothing should run for a site whose posts will not build
@@ -228,6 +236,11 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if self.config.math.enabled:
             self.typesetter.end_build()
         if self.checker:
+            if self.executor:
+                printed = {
+                    location: self.executor.shown_output(location)[0] for location in self.executor.build.outputs
+                }
+                self.checker.note_large_outputs(printed, self.config.execution.max_output)
             self.checker.finish(self.files, config)
         if self.store is not None:
             reports = [self.pages.report(), self.html_reads.report()]

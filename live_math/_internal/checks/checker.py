@@ -2,7 +2,8 @@
 
     on_pre_build      sources: encoding, unclosed fences, front matter (keys and values), the feed's date keys
     on_nav            two pages with one URL (the blog gives posts their URLs in its on_files)
-    on_page_content   the page's own HTML: unclosed tags, printed markup that needed html="true", white figures
+    on_page_content   the page's own HTML: unclosed tags, printed markup that needed html="true", white figures,
+                      Markdown tables that were not made into tables
     on_post_page      the finished page, templates included: formulas (see math/katex.py), raw TeX, remote loads
     on_post_build     anchors, stylesheets; then every problem found since on_nav, in one error
 
@@ -24,6 +25,8 @@ from live_math._internal.checks import anchors, dates, figures, front_matter, ht
 from live_math._internal.checks import math as math_checks
 from live_math._internal.checks.report import Report, shorten
 from live_math._internal.config import project_dir
+from live_math._internal.execution.limits import format_size
+from live_math._internal.writing import tables
 
 log = logging.getLogger("mkdocs.plugins.live_math")
 PASSED_KIND = "checks-passed"  # in the build cache (speed/store.py): HTML that passed a stage's checks
@@ -113,6 +116,13 @@ class Checker:
                     f"close it with </{name}> where it should end "
                     '(a snippet\'s html="true" output is inserted as written)',
                 )
+        for delimiter in tables.unmade_tables(content):
+            self.report.add(
+                self.where(page, lambda md, d=delimiter: _header_line(md, d) or figures.snippet_line(md, "|")),
+                f"a Markdown table was published as plain text: no <table> was made of it ('{shorten(delimiter)}')",
+                "leave a blank line before the table (right under a line of text it is read as part of that "
+                "paragraph), and give the header row as many cells as the |---| row",
+            )
         if figures.opaque_white_figures(content):
             self.report.add(
                 self.where(page, figures.background_line),
@@ -163,6 +173,22 @@ class Checker:
                 return f"{os.path.relpath(path, self.project)}:{line}"
         return f"{page.file.dest_uri} (from the theme's templates)"
 
+    def note_large_outputs(self, outputs: dict[str, str], limit: int) -> list[str]:
+        """Say which blocks printed more than half of ``limit`` (``execution.max_output``): not a problem, so
+        not a warning (a strict build would fail), but a heavy page the writer may not have meant. ``outputs``
+        maps each block's ``path:line`` to what it printed; returns the notes logged."""
+        notes = []
+        for location, output in outputs.items():
+            size = len(output.encode("utf-8", "surrogatepass"))
+            if size > limit // 2:
+                notes.append(
+                    f"{location}: this block printed {format_size(size)}, more than half of the {format_size(limit)}"
+                    " a block may print; a page this heavy is slow to load: print a summary, or a smaller figure"
+                )
+        for note in notes:
+            log.info(note)
+        return notes
+
     def finish(self, files, config) -> None:
         """Anchors and stylesheets; then raise every problem found since the sources were checked."""
         with self.report.timing("anchors"):
@@ -201,9 +227,17 @@ class Checker:
 def _checks_fingerprint(options) -> str:
     """The checks' code and options: a pass remembered under another version of either means nothing."""
     digest = hashlib.sha256(json.dumps(dict(options), sort_keys=True, default=str).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), Path(tables.__file__)]:  # tables: unmade tables
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _header_line(markdown: str, delimiter: str) -> int | None:
+    """The line of the header row above the first ``delimiter`` (a table's ``|---|`` row) of ``markdown``."""
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        if line.strip() == delimiter:
+            return max(number - 1, 1)
+    return None
 
 
 def _line_of(markdown: str, needle: str) -> int | None:

@@ -74,12 +74,32 @@ def read_front_matter(text: str) -> tuple[dict, int]:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 2}: " if mark else ""
         context = f" ({error.context} on line {error.context_mark.line + 2})" if error.context_mark else ""
-        raise ValueError(f"not valid YAML: {where}{error.problem or error}{context}") from None
+        lines = match.group(1).splitlines()
+        written = lines[mark.line] if mark and mark.line < len(lines) else ""
+        fix = yaml_fix(written, error.problem or "")
+        problem = ValueError(f"not valid YAML: {where}{error.problem or error}{context}{fix}")
+        problem.line = mark.line + 2 if mark else None  # the file's line, for check_post's `path:line:`
+        raise problem from None
     except yaml.YAMLError as error:
         raise ValueError(f"not valid YAML: {error}") from None
     if not isinstance(meta, dict):
         raise ValueError("must be a mapping of `field: value` lines")
     return meta, text.count("\n", 0, match.end()) + 1
+
+
+def yaml_fix(line: str, problem: str) -> str:
+    """The usual fix for a front matter ``line`` that YAML refused with ``problem``, as ``"; …"``."""
+    key, colon, value = line.partition(":")
+    value = value.strip()
+    if "\t" in line and "'\\t'" in problem:
+        return "; indent with spaces: YAML does not allow tabs"
+    if colon and value and ("mapping values" in problem or "cannot start any token" in problem):
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        must = "; a value containing ': ' or starting with one of @ ` * & ! | > % must be quoted"
+        return f"{must}: {key.strip()}: {quoted}"
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "; close the list with ] (or the mapping with }) on the same line, e.g. authors: [editor]"
+    return "; write each field as `key: value` on one line, and put a value with special characters in quotes"
 
 
 def check_date(value) -> str | None:
@@ -183,11 +203,25 @@ def check_post(path: Path, label: str, authors: list[str], authors_file: str, ca
     try:
         meta, body_line = read_front_matter(text)
     except ValueError as error:
+        line = getattr(error, "line", None)
+        if line:
+            return [f"{label}:{line}: front matter: {str(error).replace(f'line {line}: ', '', 1)}"]
         return [f"{label}: front matter: {error}"]
-    problems = [f"{label}: {p}" for p in check_meta(meta, authors, authors_file, categories)]
+    problems = [
+        f"{label}{field_line(text, problem)}: {problem}"
+        for problem in check_meta(meta, authors, authors_file, categories)
+    ]
     body = text.split("\n", body_line - 1)[-1] if body_line > 1 else text
     problems += [f"{label}:{p}" for p in find_liquid(body, body_line)]
     return problems
+
+
+def field_line(text: str, problem: str) -> str:
+    """``:N``, the line of the front matter field ``problem`` is about (``field: what is wrong``), or ``""`` when
+    the field is not written (a missing field has no line)."""
+    field = problem.split(":", 1)[0]
+    match = re.search(rf"^{re.escape(field)}[ \t]*:", text[: FRONT_MATTER.match(text).end()], re.M)
+    return f":{text.count(chr(10), 0, match.start()) + 1}" if match else ""
 
 
 def _posts_of(blog, docs_dir: Path) -> list[Path]:

@@ -175,7 +175,10 @@ class Runs:
                     continue  # a value already known changes nothing a later block starts from
                 key = (plan.path, plan.label, block.key)
                 snapshot = self.snapshots is not None and self.snapshots.get(key) is None
-                outcome = block.problem or worker.run(block.spec, snapshot=snapshot)
+                spec = block.spec
+                if index == first > 0 and spec is not None:  # resumed: the snapshot holds the page as it was
+                    spec = spec | {"source": plan.source}  # so that a traceback quotes today's lines
+                outcome = block.problem or worker.run(spec, snapshot=snapshot)
                 if worker.paused is not None:
                     self._keep(key, worker)
                     worker.paused = None

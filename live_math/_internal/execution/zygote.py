@@ -367,6 +367,8 @@ def wait_for(pid: int, statuses: dict[int, int], timeout: float = 10.0) -> int |
 
 
 def run_block(block: dict, namespace: dict, start: dict, root: Path, dump, baseline: int) -> dict:
+    if "source" in block:  # the page as saved now (sessions.py sends it to a worker resumed from a snapshot)
+        show_source(start["filename"], block["source"])  # so that a traceback quotes today's lines
     set_memory_limit(baseline + block["memory"] if baseline else None)
     os.chdir(block["workdir"])
     columns = str(block["width"]) if block["width"] else start["environment"].get("COLUMNS")

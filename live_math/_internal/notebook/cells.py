@@ -4,7 +4,9 @@ Prose between fences becomes Markdown cells (``$…$`` math works in Jupyter as 
 fence becomes a code cell carrying the output the build showed on the page. A notebook has one namespace
 where the page gives each session its own, so a ``%reset -f`` cell marks each place a fresh namespace begins.
 Blocks printed as HTML on the page (``html="true"``) run under a ``%%printed_html`` cell magic, defined in
-the first cell, that shows what they print as rendered HTML instead of markup.
+the first cell, that shows what they print as rendered HTML instead of markup; blocks whose printed text is
+Markdown (a table, math, emphasis, a list), which the page shows rendered, run under ``%%printed_markdown``.
+The prose comes from ``prose.py``, which replaces the site's own syntax with what the page shows.
 """
 
 from __future__ import annotations
@@ -36,7 +38,24 @@ def printed_html(line, cell):
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(cell, "<cell>", "exec"), get_ipython().user_ns)
-    display(HTML(printed.getvalue()))"""
+    display(HTML(printed.getvalue()))
+
+
+@register_cell_magic
+def printed_markdown(line, cell):
+    # The same for a block whose printed text is Markdown: shown rendered, as on the page.
+    import contextlib
+    import io
+
+    from IPython.display import Markdown, display
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(cell, "<cell>", "exec"), get_ipython().user_ns)
+    display(Markdown(printed.getvalue()))"""
+
+# Printed text the page renders as more than paragraphs: a table row, math, emphasis, code, a heading, a list.
+MARKDOWN_OUTPUT = re.compile(r"^\|.*\|[ \t]*$|\$[^$\n]+\$|\*\*|`|^#{1,6} |^[ \t]*(?:[-*+]|\d+\.) ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -48,9 +67,9 @@ class Block:
     html: bool
 
 
-def notebook(title: str, intro: str, markdown: str, blocks: list[Block]) -> nbformat.NotebookNode:
-    """The notebook of a page: ``markdown`` as the page's Markdown (front matter removed), ``blocks`` its
-    executable fences in order with their outputs."""
+def notebook(title: str, intro: str, markdown: str, blocks: list[Block], references: str = "") -> nbformat.NotebookNode:
+    """The notebook of a page: ``markdown`` as the page's Markdown (front matter removed, made readable by
+    ``prose.py``), ``blocks`` its executable fences in order with their outputs, ``references`` the last cell."""
     cells = [v4.new_markdown_cell(f"# {title}\n\n{intro}"), v4.new_code_cell(SETUP)]
     lines = markdown.split("\n")
     interleaved = _sessions_interleave([b.fence for b in blocks])
@@ -72,6 +91,8 @@ def notebook(title: str, intro: str, markdown: str, blocks: list[Block]) -> nbfo
     prose = _prose(lines[position:])
     if prose:
         cells.append(v4.new_markdown_cell(prose))
+    if references:
+        cells.append(v4.new_markdown_cell(references))
     for number, cell in enumerate(cells, 1):
         cell["id"] = f"cell-{number}"  # stable ids, so two builds write the same bytes
     return v4.new_notebook(
@@ -84,11 +105,15 @@ def notebook(title: str, intro: str, markdown: str, blocks: list[Block]) -> nbfo
 
 
 def _code_cell(block: Block) -> nbformat.NotebookNode:
-    source = f"%%printed_html\n{block.fence.code}" if block.html else block.fence.code
-    cell = v4.new_code_cell(source)
+    markdown = not block.html and block.output is not None and bool(MARKDOWN_OUTPUT.search(block.output))
+    magic = "%%printed_html\n" if block.html else "%%printed_markdown\n" if markdown else ""
+    cell = v4.new_code_cell(magic + block.fence.code)
     if block.output:
         if block.html:
             cell.outputs = [v4.new_output("display_data", data={"text/html": block.output})]
+        elif markdown:
+            data = {"text/markdown": block.output, "text/plain": "<IPython.core.display.Markdown object>"}
+            cell.outputs = [v4.new_output("display_data", data=data)]
         else:
             cell.outputs = [v4.new_output("stream", name="stdout", text=block.output)]
     cell.metadata["live_math"] = {"line": block.fence.line, "measured": block.output is None}

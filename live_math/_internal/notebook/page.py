@@ -13,9 +13,10 @@ from live_math._internal.caching import store
 from live_math._internal.execution.executor import OWN_OPTIONS, Executor
 from live_math._internal.execution.fences import find_fences
 from live_math._internal.execution.inline import find_inlines
+from live_math._internal.notebook.prose import readable
 from live_math._internal.writing.source import apply_edits
 
-FORMAT = 1  # raise when the zip's contents change meaning, so cached zips are made again
+FORMAT = 2  # raise when the zip's contents change meaning, so cached zips are made again
 
 TITLE_END = re.compile(r"</h1>")
 # (helpers' fingerprint, helper folders, snippets) -> (helper files, pinned requirements), for this process:
@@ -65,17 +66,21 @@ class NotebookMaker:
                 return content  # not run in this build (execution off): no notebook to give
             output, measured = shown
             outputs.append(None if measured else output)
+        # Numbers, names and references as the page shows them (prose.py); fences keep their lines.
+        markdown, references = readable(markdown, content, page.title or "")
         slug = Path(page.file.dest_uri).parent.name or Path(page.file.src_uri).stem
         url = self.site_url.rstrip("/") + "/" + page.url if self.site_url else page.url
         # Everything the zip is made of: the executor's fingerprint covers the helper files and versions.
         key = hashlib.sha256(
-            json.dumps([FORMAT, self.executor.build.fingerprint, markdown, outputs, page.title, url, slug]).encode()
+            json.dumps(
+                [FORMAT, self.executor.build.fingerprint, markdown, references, outputs, page.title, url, slug]
+            ).encode()
         ).hexdigest()
         cached = self.cache_dir / f"{key}.zip"
         try:
             data = cached.read_bytes()
         except OSError:
-            data = self._zip(slug, page.title, url, markdown, fences, outputs)
+            data = self._zip(slug, page.title, url, markdown, fences, outputs, references)
             store(cached, data, cached.parent.parent)  # a cache it cannot write is reported, not fatal
         target = Path(site_dir) / Path(page.file.dest_uri).parent / f"{slug}.zip"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +94,7 @@ class NotebookMaker:
         at = match.end() if match else 0
         return content[:at] + link + content[at:]
 
-    def _zip(self, slug, title, url, markdown, fences, outputs) -> bytes:
+    def _zip(self, slug, title, url, markdown, fences, outputs, references="") -> bytes:
         # Imported here: a warm build takes every zip from the cache and never needs nbformat.
         from live_math._internal.notebook.bundle import helper_files, requirements, zip_bundle
         from live_math._internal.notebook.cells import Block, notebook
@@ -107,7 +112,9 @@ class NotebookMaker:
             files = helper_files(codes, helpers)
             _NEEDS[needs] = files, requirements(codes, files, {folder.name for folder in helpers} | {"IPython"})
         files, pins = _NEEDS[needs]
-        return zip_bundle(slug, title, url, notebook(title, intro, markdown, blocks), self.project, files, pins)
+        return zip_bundle(
+            slug, title, url, notebook(title, intro, markdown, blocks, references), self.project, files, pins
+        )
 
 
 def _size(count: int) -> str:

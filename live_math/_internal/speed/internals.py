@@ -30,6 +30,12 @@ BLOG_PAGER       the ``pagination`` a blog listing's template calls: a closure `
                  BlogPlugin.on_page_context over ``pagination`` (a ``paginate.Page``, whose ``pager`` writes
                  the links from page, page_count and url_maker) and the plugin (``self``, whose config gives
                  pagination_format and pagination_if_single_page).
+BUILD_LOG_DUPLICATES the ``mkdocs.utils.DuplicateFilter`` that ``mkdocs/__main__.py`` puts on the
+                 ``mkdocs.commands.build`` logger once per process: it drops a message already in its ``msgs``
+                 set, which lives as long as ``mkdocs serve`` does, so a rebuild failing with an error an
+                 earlier rebuild had showed only "Aborted with a BuildError!". :func:`forget_logged_messages`
+                 empties the set when a build starts: each build still logs a message once. ProperDocs'
+                 command line puts the same filter on ``properdocs.commands.build``.
 
 The wrappers call the original whenever no cache is active (``active``, ``html_reads``), so builds without
 the plugin, or before it started, are untouched.
@@ -38,6 +44,7 @@ the plugin, or before it started, are untouched.
 from __future__ import annotations
 
 import functools
+import logging
 
 import yaml
 from mkdocs import theme as mkdocs_theme
@@ -61,6 +68,8 @@ BLOG_MARKDOWN = (blog_structure, "Markdown") if blog_structure else None
 SEARCH_INDEX_ADD = (search_plugin.SearchIndex, "add_entry_from_context") if search_plugin else None
 BLOG_READTIME = (blog_plugin, "readtime") if blog_plugin else None
 EXCERPT_CLASS = blog_structure.Excerpt if blog_structure else None
+BUILD_LOG_DUPLICATES = ("mkdocs.commands.build", "DuplicateFilter", "msgs")
+BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")  # ProperDocs' command line does the same
 BLOG_PAGER_NAME = ("material.plugins.blog.plugin", "BlogPlugin.on_page_context.<locals>.pager")
 
 active = None  # the RenderCache of the build under way, set by the plugin for the build's duration
@@ -104,6 +113,19 @@ def blog_pager(value) -> list | None:
 def is_theme_files_filter(function) -> bool:
     """Whether ``function`` is THEME_FILES_FILTER."""
     return (getattr(function, "__module__", None), getattr(function, "__qualname__", None)) == THEME_FILES_FILTER
+
+
+def forget_logged_messages() -> int:
+    """Empty BUILD_LOG_DUPLICATES, so this build logs (and fails with) what an earlier one logged; returns how
+    many such filters were found (none when MkDocs runs without its command line, or under ``python -W``)."""
+    _, class_name, attribute = BUILD_LOG_DUPLICATES
+    found = 0
+    for logger_name in BUILD_LOGGERS:
+        for log_filter in logging.getLogger(logger_name).filters:
+            if type(log_filter).__name__ == class_name and isinstance(getattr(log_filter, attribute, None), set):
+                getattr(log_filter, attribute).clear()
+                found += 1
+    return found
 
 
 def install() -> None:

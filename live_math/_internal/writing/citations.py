@@ -48,7 +48,6 @@ CSL_FIELDS = {
     "journal": "container-title",
     "booktitle": "container-title",
     "volume": "volume",
-    "edition": "edition",
     "publisher": "publisher",
     "school": "publisher",
     "institution": "publisher",
@@ -140,6 +139,8 @@ def to_csl(key: str, entry) -> dict:
             item[CSL_FIELDS[field]] = value.strip()
         elif field in CSL_FIELDS:
             item.setdefault(CSL_FIELDS[field], _latex_to_text(value))
+        elif field == "edition":
+            item["edition"] = edition_number(_latex_to_text(value))
         elif field == "pages":
             item["page"] = _latex_to_text(value).replace("--", "–")
         elif field == "number":
@@ -152,6 +153,18 @@ def to_csl(key: str, entry) -> dict:
         if role in entry.persons:
             item[role] = _names(entry.persons[role])
     return item
+
+
+ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+
+
+def edition_number(text: str) -> str:
+    """An edition as the number CSL styles want ("Second", "2nd", "2nd edition" → "2"; they write "2nd ed.")."""
+    words = text.strip().rstrip(".").lower().split()
+    if words and words[0] in ORDINALS and words[1:] in ([], ["edition"], ["ed"]):
+        return str(ORDINALS.index(words[0]) + 1)
+    number = re.fullmatch(r"(\d+)(?:st|nd|rd|th)?(?:\s+ed(?:ition|\.)?)?\.?", text.strip(), re.IGNORECASE)
+    return number.group(1) if number else text
 
 
 def load_bib(path: Path, shown: str) -> dict[str, dict]:

@@ -51,23 +51,27 @@ def number_equations(source: Source) -> tuple[dict[str, Equation], list[tuple[in
         where = source.math_at(label.start())
         if where is None or where[0] != "display":
             errors.append(f"{line}: \\label{{{name}}} is outside display math: only a $$ … $$ display can be numbered")
+            edits.append((label.start(), label.end(), ""))  # reported once: KaTeX, which has no \label, is not asked
             continue
         if not VALID_NAME.match(name):
             errors.append(
                 f"{line}: \\label{{{name}}}: a label starts with a letter and holds only letters, digits"
                 " and : . - _ (it becomes the equation's address, e.g. eq:loss)"
             )
+            edits.append((label.start(), label.end(), ""))
             continue
         if name in equations:
             errors.append(
                 f"{line}: \\label{{{name}}} is defined twice, on lines {equations[name].line} and {line};"
                 " give each equation its own label"
             )
+            edits.append((label.start(), label.end(), ""))
             continue
         _, start, end = where
         labels_here = [m for m in LABEL.finditer(source.masked, start, end)]
         if labels_here[0].start() != label.start():
             errors.append(f"{line}: \\label{{{name}}}: a display takes one \\label, and this one already has one")
+            edits.append((label.start(), label.end(), ""))
             continue
         tag = TAG.search(source.masked, start, end)
         if tag:
@@ -99,6 +103,7 @@ def link_references(source: Source, equations: dict[str, Equation]) -> tuple[lis
         if equation is None:
             known = ", ".join(equations) if equations else "none (label a display with \\label{eq:name})"
             errors.append(f"{line}: \\{kind}{{{name}}}: no equation of this post is labelled '{name}'; labels: {known}")
+            edits.append((reference.start(), reference.end(), "\\text{(??)}"))  # as LaTeX shows it; reported once
             continue
         kind_of_math, start, end = where
         if kind_of_math == "inline" and ONLY_A_REFERENCE.match(source.masked[start:end]):

@@ -35,12 +35,13 @@ def numbered_figures(page_html: str) -> dict[str, str]:
     return found
 
 
-def link_figures(page_html: str, locate=lambda target: "") -> str:
-    """Fill every empty link to a numbered figure with its name ("Figure 2") and mark it as a cross-reference."""
+def link_figures(page_html: str, locate=lambda target: "", problems: list[str] | None = None) -> str:
+    """Fill every empty link to a numbered figure with its name ("Figure 2") and mark it as a cross-reference.
+    A link to no numbered figure is left as it is and added to ``problems``; without that list, raised."""
     if "></a>" not in page_html:
         return page_html
     figures = numbered_figures(page_html)
-    problems = []
+    found: list[str] = []
 
     def fill(match: re.Match) -> str:
         target = html.unescape(match.group("id"))
@@ -48,7 +49,7 @@ def link_figures(page_html: str, locate=lambda target: "") -> str:
             if target.startswith(("fig", "tab")) or figures:
                 where = locate(target)
                 known = ", ".join(f"#{k} ({v})" for k, v in figures.items()) or "none"
-                problems.append(
+                found.append(
                     f"{where}[](#{target}) refers to no numbered figure or table; numbered here: {known}"
                     " (number one with `/// figure-caption | #id` or `/// table-caption | #id`)"
                 )
@@ -58,6 +59,8 @@ def link_figures(page_html: str, locate=lambda target: "") -> str:
         return f'<a href="#{match.group("id")}" class="{XREF_CLASS}" data-lm-kind="{kind}">{name}</a>'
 
     page_html = EMPTY_LINK.sub(fill, page_html)
-    if problems:
-        raise FigureError("\n".join(problems))
+    if found and problems is None:
+        raise FigureError("\n".join(found))
+    if problems is not None:
+        problems += found
     return page_html

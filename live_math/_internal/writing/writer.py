@@ -5,6 +5,10 @@ Markdown itself, so the blog's excerpts and the feed, which convert a post's Mar
 numbers and links; ``finish_content`` (on_page_content, before the search plugin reads the page) gives the
 numbered displays and captioned figures their ids and fills in figure and table references. The search
 index keeps each formula's TeX (with ``\\tag{n}`` where ``\\label`` was); KaTeX typesets later.
+
+A mistake (an unknown label, key or figure) is added to the build's report of problems when there is one
+(the checks'), so that the build goes on and lists it with every other problem of every page; the page is
+rewritten as far as it can be, a reference to nothing showing as "(??)". Without a report it is raised.
 """
 
 from __future__ import annotations
@@ -31,12 +35,27 @@ class Writing:
         self.bibs: dict[Path, tuple[float, dict]] = {}  # path -> (mtime, entries), kept across serve rebuilds
         self.equations: dict[str, dict] = {}  # src_uri -> {label: Equation}
 
-    def start_build(self, project: Path, docs_dir: Path, bibliography: str, style: str) -> None:
+    def start_build(self, project: Path, docs_dir: Path, bibliography: str, style: str, report=None) -> None:
+        """Start a build; ``report`` (checks/report.py) collects the pages' mistakes, else the first is raised."""
         self.project = project
         self.docs_dir = docs_dir
         self.site_bib = docs_dir / bibliography if bibliography else None
         self.style = style
         self.equations = {}
+        self.report = report
+        self.reported: dict[str, set[int]] = {}  # src_uri -> lines already reported, not to report them twice
+
+    def _problems(self, page, problems: list[str]) -> None:
+        """Report ``problems`` (each ``path:line: what`` or ``path: what``), or raise them in one error."""
+        if self.report is None:
+            raise PluginError("\n".join(problems))
+        for problem in problems:
+            where, what = _split_where(problem)
+            what, _, fix = what.partition("\n  ")  # the fix, on a line of its own
+            self.report.add(where, what, fix)
+            line = where.rsplit(":", 1)[-1]
+            if line.isdigit():
+                self.reported.setdefault(page.file.src_uri, set()).add(int(line))
 
     def _shown(self, path: Path) -> str:
         try:
@@ -59,16 +78,21 @@ class Writing:
         errors += ref_errors
         section = ""
         errors += citations.malformed_citations(source)
+        problems = []
         if citations.find_citations(source):
             try:
                 entries, names = self._entries(page)
             except citations.BibError as error:
-                raise PluginError(str(error)) from error
-            cite_edits, section, cite_errors = citations.cite(source, entries, self.style, names)
-            edits += cite_edits
-            errors += cite_errors
-        if errors:
-            raise PluginError("\n".join(f"{path}:{error}" for error in errors))
+                if self.report is None:
+                    raise PluginError(str(error)) from error
+                problems.append(str(error))
+            else:
+                cite_edits, section, cite_errors = citations.cite(source, entries, self.style, names)
+                edits += cite_edits
+                errors += cite_errors
+        problems += [f"{path}:{error}" for error in errors]
+        if problems:
+            self._problems(page, problems)
         self.equations[page.file.src_uri] = numbered
         return apply_edits(markdown, edits) + section
 
@@ -86,23 +110,24 @@ class Writing:
             index = text.find(f"](#{target})")
             return f"{path}:{text.count(chr(10), 0, index) + 1}: " if index >= 0 else f"{path}: "
 
-        try:
-            page_html = figures.link_figures(page_html, locate)
-        except figures.FigureError as error:
-            raise PluginError(str(error)) from error
+        problems = []
+        page_html = figures.link_figures(page_html, locate, problems)
         text = _blank_code(_source_text(page, ""))
+        reported = self.reported.get(page.file.src_uri, set())
         for leftover in RAW_CITATION.finditer(CODE.sub("", page_html)):
             # Written as \[@…] on purpose, it shows as brackets; unescaped, the writer failed to read it.
             unescaped = [
                 m.start() for m in re.finditer(re.escape(leftover.group(0)), text) if text[m.start() - 1] != "\\"
             ]
-            if unescaped:
-                where = f"{path}:{text.count(chr(10), 0, unescaped[0]) + 1}"
-                raise PluginError(
-                    f"{where}: {leftover.group(0)!r} would be published as raw text: it was not read as a citation.\n"
-                    "  Write [@key], [@key1; @key2], [@key, p. 12] or [see @key]; in prose that is not a citation,"
-                    " escape the bracket as \\[."
-                )
+            line = text.count(chr(10), 0, unescaped[0]) + 1 if unescaped else 0
+            if unescaped and line not in reported:  # a malformed citation is reported once, by rewrite_markdown
+                what = f"{leftover.group(0)!r} would be published as raw text: it was not read as a citation."
+                fix = "Write [@key], [@key1; @key2], [@key, p. 12] or [see @key]; in prose that is not a citation,"
+                problems.append(f"{path}:{line}: {what}\n  {fix} escape the bracket as \\[.")
+        if problems:
+            self._problems(page, problems)
+            # A reference to no figure is reported above; MkDocs' anchor check need not name it a second time.
+            added += re.findall(r"\[\]\(#([^)\s]+)\) refers to no numbered", "\n".join(problems))
         if added and page.present_anchor_ids is not None:
             page.present_anchor_ids.update(added)
         return page_html
@@ -135,6 +160,12 @@ class Writing:
         if cached is None or cached[0] != mtime:
             self.bibs[path] = (mtime, citations.load_bib(path, self._shown(path)))
         return self.bibs[path][1]
+
+
+def _split_where(problem: str) -> tuple[str, str]:
+    """``("path:line", "what")`` of ``"path:line: what"`` (``("path", "what")`` without a line)."""
+    path, _, rest = problem.partition(": ")
+    return path, rest
 
 
 def _blank_code(text: str) -> str:

@@ -119,3 +119,38 @@ def test_braces_in_code_and_math_are_not_liquid():
 def test_liquid_after_a_closed_fence_is_found():
     body = "```python\nprint('{{ x }}')\n```\n{{ leftover }}\n"
     assert [f.split(":")[0] for f in front_matter.find_liquid(body, first_line=1)] == ["4"]
+
+
+@pytest.mark.parametrize(
+    "line, reported",
+    [
+        (
+            "title: Newton's method: a double well",
+            """:2: front matter: not valid YAML: mapping values are not allowed here; a value containing ': ' """
+            """or starting with one of @ ` * & ! | > % must be quoted: title: "Newton's method: a double well\"""",
+        ),
+        ('description: @home "is" here', r""":3: front matter: not valid YAML: found character '@' that cannot"""),
+        ("authors: [editor", ":6: front matter: not valid YAML: expected ',' or ']'"),
+        (
+            "\tauthors: [editor]",
+            ":5: front matter: not valid YAML: found character '\\t' that cannot start any token; indent with spaces",
+        ),
+    ],
+)
+def test_a_yaml_mistake_is_reported_at_its_line_with_the_usual_fix(tmp_path, line, reported):
+    fields = ["title: T", "description: D", "date: 2026-01-02", "authors: [editor]"]
+    key = line.strip().split(":")[0]
+    fields = [line if field.startswith(key) else field for field in fields] + ["categories: [Mathematics]"]
+    post = tmp_path / "p.md"
+    post.write_text("---\n" + "\n".join(fields) + "\n---\n\nText.\n", encoding="utf-8")
+    (problem,) = front_matter.check_post(post, "p.md", ["editor"], "a.yml", ["Mathematics"])
+    assert problem.startswith("p.md" + reported), problem
+    if "@" in line:
+        assert problem.endswith('must be quoted: description: "@home \\"is\\" here"')
+
+
+def test_a_field_problem_names_the_fields_line_and_a_missing_field_the_file():
+    text = "---\ntitle: T\ndate: 2026-01-02\ncategories: [Cooking]\n---\n"
+    post_problems = front_matter.check_meta(front_matter.read_front_matter(text)[0], ["ed"], "a.yml", ["Maths"])
+    where = {problem.split(":")[0]: front_matter.field_line(text, problem) for problem in post_problems}
+    assert where == {"authors": "", "categories": ":4", "description": ""}

@@ -171,7 +171,51 @@ def _shown(cell) -> str:
             texts.append(output.text)
         elif "text/html" in output.get("data", {}):
             texts.append(output.data["text/html"])
+        elif "text/markdown" in output.get("data", {}):
+            texts.append(output.data["text/markdown"])
     return "".join(texts)
+
+
+# What only the site reads: Jupyter would show it as written.
+SITE_ONLY = {
+    "a citation": re.compile(r"\[[^\]\n]*@\w"),
+    "an equation label or reference": re.compile(r"\\(?:label|eqref|ref)\s*\{"),
+    "a caption block": re.compile(r"^\s*///", re.M),
+    "an empty reference link": re.compile(r"\[\]\(#"),
+    "an attribute list": re.compile(r"\{:?\s*[#.][^}]*\}\s*$", re.M),
+    "the excerpt marker": re.compile(r"<!--\s*more\s*-->"),
+}
+
+
+def test_the_post_notebook_reads_like_the_page(post_zip, built_site):
+    with zipfile.ZipFile(post_zip) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".ipynb")]
+        nb = nbformat.reads(archive.read(name).decode(), as_version=4)
+    markdown_cells = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    for text in markdown_cells:
+        for what, pattern in SITE_ONLY.items():
+            found = pattern.search(text)
+            assert not found, (
+                f"{what} survives in a Markdown cell: {text[max(0, found.start() - 80) : found.end() + 80]!r}"
+            )
+    everything = "\n".join(markdown_cells)
+    title = "So you think you understand backpropagation?"
+    assert everything.count(f"# {title}") == 1  # the title once
+    # The page's numbers: equations, citations with a References cell in page order, captions as text.
+    page = next(built_site.glob("2026/*/*/so-you-think*/index.html")).read_text(encoding="utf-8")
+    assert everything.count("\\tag{") == page.count('class="lm-equation"') >= 8
+    assert 'same chain as <a class="lm-xref" data-lm-kind="equation" href="#eq:network">(7)</a>' in page
+    assert "same chain as (7) with more links" in everything
+    assert markdown_cells[-1].startswith("## References\n\n\\[1\\] ")
+    assert markdown_cells[-1].count("\\[") == page.count('class="lm-ref-number"') >= 5
+    assert 'lecture "So You Think You Know How to Take Derivatives?" \\[1\\]' in everything
+    # Printed Markdown shows as Markdown, as on the page: a table is rendered, not left as lines of pipes.
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    as_markdown = [cell for cell in code if any("text/markdown" in o.get("data", {}) for o in cell.outputs)]
+    assert any("| --" in cell.outputs[0].data["text/markdown"] for cell in as_markdown)
+    assert all(cell.source.startswith("%%printed_markdown\n") for cell in as_markdown)
+    streams = [o.text for cell in code for o in cell.outputs if o.output_type == "stream"]
+    assert not any(line.startswith("|") for text in streams for line in text.splitlines())
 
 
 def test_a_prose_edit_makes_a_new_zip_without_looking_for_helpers_and_packages_again(tmp_path, monkeypatch):
@@ -199,3 +243,24 @@ def test_a_prose_edit_makes_a_new_zip_without_looking_for_helpers_and_packages_a
     executor.build.fingerprint = "f2"  # a helper file or a package changed
     zip_of(PAGE)
     assert len(looked) == 2
+
+
+def test_prose_takes_the_pages_numbers_names_and_references():
+    from live_math._internal.notebook.prose import readable
+
+    markdown = (
+        "# T\n\nSee [@knuth1984literate, p. 3] and $\\eqref{eq:a}$.\n\n$$\nx = 1 \\label{eq:a}\n$$\n\n"
+        "$$\ny = 2 + \\eqref{eq:a}\n$$\n\n| a |\n| - |\n| 1 |\n\n/// table-caption | #tab-x\nThe rates.\n///\n\n"
+        "As [](#tab-x) shows, `[@code]` stays.\n\n## Next {#next}\n"
+    )
+    page_html = (
+        '<figure id="tab-x"><table></table><figcaption><span class="caption-prefix">Table 1.</span> The rates.'
+        '</figcaption></figure><ol class="lm-references">\n<li id="ref-knuth1984literate"><span class="lm-ref-number">'
+        "[1]</span>D. E. Knuth, <i>Literate programming</i>.</li>\n</ol>"
+    )
+    text, references = readable(markdown, page_html, "T")
+    assert text.count("\n") == markdown.count("\n")  # every fence keeps its line
+    assert "See \\[1, p. 3\\] and (1)." in text and "x = 1 \\tag{1}" in text and "y = 2 + \\text{(1)}" in text
+    assert "Table 1. The rates." in text and "As Table 1 shows, `[@code]` stays." in text
+    assert "## Next\n" in text + "\n" and "///" not in text and not text.lstrip().startswith("# T")
+    assert references == "## References\n\n\\[1\\] D. E. Knuth, <i>Literate programming</i>."

@@ -129,3 +129,37 @@ def test_theme_environments_come_from_get_env_and_theme_files_from_a_filter_of_t
     )
     assert (mkdocs_files.__name__, code.co_qualname) == internals.THEME_FILES_FILTER
     assert code.co_freevars == ("config",)
+
+
+def test_mkdocs_command_line_filters_repeated_build_messages_through_a_set_that_can_be_emptied():
+    import logging
+
+    from mkdocs import __main__ as mkdocs_main
+    from mkdocs import utils as mkdocs_utils
+    from mkdocs.commands import build as mkdocs_build
+
+    logger_name, class_name, attribute = internals.BUILD_LOG_DUPLICATES
+    assert mkdocs_build.log.name == logger_name
+    assert "build.log.addFilter(utils.DuplicateFilter())" in inspect.getsource(mkdocs_main._enable_warnings)
+    assert mkdocs_utils.DuplicateFilter.__name__ == class_name
+    duplicates = mkdocs_utils.DuplicateFilter()
+    record = logging.LogRecord(logger_name, logging.ERROR, __file__, 1, "docs/x.md:3: wrong", None, None)
+    assert duplicates(record) and not duplicates(record)  # the second time, MkDocs drops it
+    assert isinstance(getattr(duplicates, attribute), set)
+    logger = logging.getLogger(logger_name)
+    logger.addFilter(duplicates)
+    try:
+        assert internals.forget_logged_messages() >= 1
+        assert duplicates(record)  # logged again in the next build
+    finally:
+        logger.removeFilter(duplicates)
+
+
+def test_properdocs_command_line_filters_its_build_log_the_same_way():
+    import pytest
+
+    properdocs_main = pytest.importorskip("properdocs.__main__")
+    from properdocs.commands import build as properdocs_build
+
+    assert properdocs_build.log.name in internals.BUILD_LOGGERS
+    assert "build.log.addFilter(utils.DuplicateFilter())" in inspect.getsource(properdocs_main._enable_warnings)

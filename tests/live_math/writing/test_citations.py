@@ -10,6 +10,7 @@ from live_math._internal.writing.citations import (
     BibError,
     Cited,
     cite,
+    edition_number,
     find_citations,
     format_entries,
     load_bib,
@@ -96,3 +97,15 @@ def test_a_duplicate_entry_names_its_line(tmp_path):
     bib.write_text("@misc{a,\n  title = {A}\n}\n\n@misc{a,\n  title = {B}\n}\n", encoding="utf-8")
     with pytest.raises(BibError, match=r"^dup\.bib:5: BibTeX error: .*\ba\b"):
         load_bib(bib, "dup.bib")
+
+
+@pytest.mark.parametrize("written", ["Second", "second edition", "2nd", "2"])
+def test_an_edition_in_words_or_as_an_ordinal_reads_2nd_ed(tmp_path, written):
+    bib = tmp_path / "e.bib"
+    bib.write_text(f"@book{{g,title={{T}},author={{A. Bee}},year={{2008}},edition={{{written}}},publisher={{SIAM}}}}")
+    (entry,) = format_entries(["g"], load_bib(bib, "e.bib"), "ieee").values()
+    assert "2nd ed." in entry and "Second" not in entry and "2nd edition" not in entry
+
+
+def test_an_edition_that_is_not_a_number_is_kept():
+    assert edition_number("Revised") == "Revised"
