@@ -55,6 +55,16 @@ class Size(c.Type):
         return size
 
 
+class FreezeMode(c.Choice):
+    """``auto`` or ``off``; YAML reads a bare ``off`` as false, which means ``off`` here too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(("auto", "off"), **kwargs)
+
+    def run_validation(self, value):
+        return super().run_validation("off" if value is False else value)
+
+
 class ExecutionConfig(base.Config):
     """Where and how the posts' ``python exec="on"`` fences run."""
 
@@ -77,6 +87,11 @@ class ExecutionConfig(base.Config):
     preload = c.ListOfItems(c.Type(str), default=["numpy", "matplotlib"])
     """Modules the workers' parent process imports once, so that no session pays for importing them. Never
     the site's helper modules, which every worker imports afresh. A module that is not installed is skipped."""
+    freeze = FreezeMode(default="off")
+    """``auto``: each page's outputs are kept in ``frozen/<page>.json`` (commit them with the post); a build takes
+    them when the page's snippets, and the helper modules and data files these read, are unchanged, and runs
+    nothing for that page, whatever the package versions; otherwise it runs the page and writes the file
+    again (under ``CI=true`` it fails instead). ``off``: every build runs, or takes from its cache, every snippet."""
     snapshots = PositiveInteger(minimum=0, default=16)
     """Under ``mkdocs serve``, paused copies of the workers kept after each block, so that an edited block
     resumes its session from the state after the block before it instead of replaying the session; at most

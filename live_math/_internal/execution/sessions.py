@@ -43,6 +43,7 @@ class Block:
     entry: Entry | None  # the cached output, if any
     spec: dict | None  # what the worker needs to run it; None if an option is invalid
     problem: Failure | None = None  # an invalid option
+    frozen: bool = False  # the entry comes from the page's frozen outputs (frozen.py), not the cache
 
 
 @dataclass
