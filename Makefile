@@ -11,7 +11,7 @@ HOST := $(if $(filter command line,$(origin HOST)),$(HOST),127.0.0.1)
 PORT := $(if $(filter command line,$(origin PORT)),$(PORT),8000)
 
 .DEFAULT_GOAL := help
-.PHONY: help check-tools setup serve build test bench post lock clean clean-cache
+.PHONY: help check-tools setup serve build test bench post lock clean clean-cache verify refreeze
 
 help: ## list these targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -54,6 +54,13 @@ post: setup ## start a post: TITLE="…" [DESCRIPTION="…" CATEGORY=… AUTHOR=
 	  $(if $(call given,CATEGORY),--category $(call quote,CATEGORY)) \
 	  $(if $(call given,AUTHOR),--author $(call quote,AUTHOR)) \
 	  $(if $(call given,DATE),--date $(call quote,DATE))
+
+# Frozen outputs (frozen/, see CONTRIBUTING.md): verify runs pages afresh and compares; it never writes.
+verify: setup ## run posts' snippets afresh and compare with their frozen outputs [BASE=<git ref>: changed pages only]
+	$(BIN)/python scripts/verify.py $(if $(call given,BASE),--base $(call quote,BASE))
+
+refreeze: setup ## run posts' snippets afresh and rewrite their frozen outputs [POST=docs/blog/posts/x.md; default: all]
+	$(BIN)/python scripts/verify.py --refreeze $(if $(call given,POST),$(call quote,POST))
 
 test: setup ## run every test (unit, build, browser)
 	$(BIN)/python -m pytest

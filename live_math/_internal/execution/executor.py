@@ -214,6 +214,43 @@ class Executor:
                     " writes with the post (`make refreeze` refreshes every page)."
                 )
 
+    def execute_pages(self, root: Path, pages: dict[str, str], cache_dir: Path) -> dict[str, list[tuple]]:
+        """Run every snippet of ``pages`` (path from ``root`` -> source) afresh, outside any MkDocs build, with
+        ``cache_dir`` as the (write-only) cache; for ``make verify`` and ``make refreeze``. Each page gives, in
+        page order, ``(fence, location, outcome)``: the output printed, a Failure, or None if the block did not
+        run because an earlier one of its session failed."""
+        self.start_build(root, cache_dir, read_cache=False, markdown_extensions=[], mdx_configs={})
+        planned = {}
+        try:
+            for path, source in pages.items():
+                fences, plans = plan_page(
+                    _without_front_matter(source),
+                    source,
+                    path,
+                    root=root,
+                    fingerprint="",
+                    cache=None,
+                    limits=self.limits,
+                )
+                for plan in plans:
+                    self._submit(plan)
+                planned[path] = fences, plans
+            results = {}
+            for path, (fences, plans) in planned.items():
+                outcomes = {}
+                for plan in plans:
+                    ran = plan.future.result()
+                    for index, block in enumerate(plan.blocks):
+                        outcomes[block.fence.index] = (block.fence, block.location, ran.get(index))
+                results[path] = [outcomes[fence.index] for fence in fences]
+            return results
+        finally:
+            self.abort()
+
+    def failure_message(self, location: str, failure: Failure) -> str:
+        """What a failed block is reported with in a build: ``file:line: what happened``, traceback, what to do."""
+        return _failure_message(location, failure, self.limits)
+
     def run_page(self, markdown: str, page) -> str:
         """Take every executable fence's output (from the cache or the page's runs) in page order, and tag
         each fence with its place; raise SnippetError for the first that failed."""
