@@ -61,6 +61,7 @@ from pymdownx.superfences import SuperFencesException
 from live_math._internal.execution.cache import (
     Entry,
     ExecutionCache,
+    block_key,
     environment_fingerprint,
     markdown_fingerprint,
     rendering_key,
@@ -370,13 +371,20 @@ class Executor:
         if state is None or state.fences != fence_texts(fences):
             state = build.freezing[path] = frozen_state(build.root, self.helpers, path, fences)
         if not state.usable:
+            if state.data:  # the page reads files the cache's keys do not cover: key its blocks by them too
+                for plan in plans:
+                    for block in plan.blocks:
+                        block.key = block_key(state.data, [], block.key)
+                        block.entry = build.cache.get(block.key) if build.read_cache else None
             return
         order = {fence.index: number for number, fence in enumerate(fences)}
         for plan in plans:
             for block in plan.blocks:
                 output = state.stored.blocks[order[block.fence.index]].output
+                # A key of its own, without the package versions: the cache keeps the HTML made of this output
+                # across upgrades, and a build with freezing off never takes a frozen output for a fresh one.
+                block.key = block_key("frozen", [], json.dumps([block.fence.info, block.fence.code, output]))
                 cached = build.cache.get(block.key) if build.read_cache else None
-                # The cached entry may hold the HTML of this very output: keep it, so nothing is converted again.
                 block.entry = cached if cached is not None and cached.output == output else Entry(output)
                 block.frozen = True
         build.provenance[path] = state.stored.computed

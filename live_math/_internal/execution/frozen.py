@@ -62,6 +62,7 @@ class FrozenPage:
     fences: tuple  # fence_texts of the fences the key was made of
     stored: Frozen | None
     problem: str = ""  # why they cannot be used: missing, stale or unreadable, and the command that fixes it
+    data: str = ""  # a hash of the files it reads outside the helper folders, which the cache's keys miss
 
     @property
     def usable(self) -> bool:
@@ -70,20 +71,23 @@ class FrozenPage:
 
 def frozen_state(root: Path, helpers: list[Path], page: str, fences) -> FrozenPage:
     """Read the frozen outputs of ``page`` and say whether they match its ``fences`` and what these read."""
-    key = page_key(fences, helpers, root, page)
+    files = dependencies([fence.code for fence in fences], helpers, root, page)
+    key = page_key(fences, helpers, root, page, files)
     texts = fence_texts(fences)
+    outside = [path for path in files if not any(path.is_relative_to(folder.resolve()) for folder in helpers)]
+    data = _digest(root, outside) if outside else ""
     where = frozen_path(root, page).relative_to(root).as_posix()
     refresh = f"run `{refresh_command(page)}`"
     try:
         stored = read_frozen(frozen_path(root, page))
     except FrozenFileError as error:
-        return FrozenPage(key, texts, None, f"{error}; {refresh}")
+        return FrozenPage(key, texts, None, f"{error}; {refresh}", data)
     if stored is None:
-        return FrozenPage(key, texts, None, f"no frozen outputs ({where} is missing); {refresh}")
+        return FrozenPage(key, texts, None, f"no frozen outputs ({where} is missing); {refresh}", data)
     if stored.key != key or len(stored.blocks) != len(fences) or any(block.failed for block in stored.blocks):
         problem = f"its frozen outputs ({where}) are stale: a snippet, or a helper or data file it reads, changed"
-        return FrozenPage(key, texts, stored, f"{problem}; {refresh}")
-    return FrozenPage(key, texts, stored)
+        return FrozenPage(key, texts, stored, f"{problem}; {refresh}", data)
+    return FrozenPage(key, texts, stored, data=data)
 
 
 def fence_texts(fences) -> tuple:
@@ -100,11 +104,18 @@ def refresh_command(page: str) -> str:
     return f"make refreeze POST={page}"
 
 
-def page_key(fences, helpers: list[Path], root: Path, page: str) -> str:
-    """The hash of the ``fences``' options and code and of every file of ``root`` they depend on."""
-    digest = hashlib.sha256(json.dumps([FORMAT, fence_texts(fences)]).encode())
-    for path in dependencies([fence.code for fence in fences], helpers, root, page):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+def page_key(fences, helpers: list[Path], root: Path, page: str, files: list[Path] | None = None) -> str:
+    """The hash of the ``fences``' options and code and of every file of ``root`` they depend on (``files``,
+    if already found by :func:`dependencies`)."""
+    if files is None:
+        files = dependencies([fence.code for fence in fences], helpers, root, page)
+    return hashlib.sha256(json.dumps([FORMAT, fence_texts(fences), _digest(root, files)]).encode()).hexdigest()
+
+
+def _digest(root: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root.resolve()).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
