@@ -665,10 +665,12 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
     """Floor, cold, warm and one-post edit builds of the real site, interleaved round by round."""
     project = copy_project(workspace / "real", keep_posts=True)
     serial = one_worker(copy_project(workspace / "real-1-worker", keep_posts=True))
+    # A fresh clone of the blog as committed: frozen outputs (frozen/) present, no cache.
+    clone = copy_project(workspace / "real-frozen", keep_posts=True, frozen=True)
     floor = copy_project(workspace / "floor", keep_posts=True)
     make_floor(floor)
     facts = {"posts": len(list((project / POSTS).glob("*.md"))), "snippets": count_snippets(project)}
-    kinds = ("floor", "cold", "cold, 1 worker", "warm", "prose edit", "snippet edit")
+    kinds = ("floor", "cold", "cold, 1 worker", "fresh clone", "warm", "prose edit", "snippet edit")
     figures = {name: Figure(name) for name in kinds}
     build_floor(floor)  # one untimed build each, so that first-use disk effects land in no figure
     build(project)
@@ -680,6 +682,8 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
         figures["cold"].runs.append(build(project))
         clear_caches(serial)
         figures["cold, 1 worker"].runs.append(build(serial))
+        clear_caches(clone)
+        figures["fresh clone"].runs.append(build(clone))
         figures["warm"].runs.append(build(project))
         facts["prose edit"] = edit_post(post, f"bench-prose-{round_}", snippet=False)
         figures["prose edit"].runs.append(build(project))
@@ -813,6 +817,7 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
         "floor": "floor (MkDocs + Material alone)",
         "cold": "cold (empty caches)",
         "cold, 1 worker": "cold, sessions one at a time (workers: 1)",
+        "fresh clone": "fresh clone (frozen outputs, empty caches)",
         "warm": "warm (nothing changed)",
         "prose edit": "one post's prose + a formula edited",
         "snippet edit": "one post's last snippet edited",
@@ -840,6 +845,7 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
     targets += [
         ratio_target("warm", real["warm"], real["floor"], 1.15),
         ratio_target("cold", real["cold"], real["floor"], 2),
+        ratio_target("fresh clone (frozen outputs, empty caches)", real["fresh clone"], real["floor"], 1.5),
     ]
     for size, figures in scaling.items():
         if size >= 100:
@@ -931,6 +937,7 @@ def execution_targets(real, facts, scaling) -> list[tuple[str, bool | None]]:
     checks = [
         ("real site cold", real["cold"], facts["snippets"]),
         ("real site warm", real["warm"], 0),
+        ("real site fresh clone", real["fresh clone"], 0),
         ("real site prose edit", real["prose edit"], facts["prose edit"]),
         ("real site snippet edit", real["snippet edit"], facts["snippet edit"]),
     ]

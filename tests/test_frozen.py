@@ -56,6 +56,10 @@ class FrozenSite(Site):
         (self.project / "snippets" / "scale.py").write_text("def factor():\n    return 3\n")
         self.set_freeze("auto")
 
+    def build(self, **env: str):
+        # Not a CI build unless a test says so: the PR check itself runs these tests under CI=true.
+        return super().build(**{"CI": "false", **env})
+
     def set_freeze(self, mode: str) -> None:
         config = self.project / "mkdocs.yml"
         settings = config.read_text(encoding="utf-8")
