@@ -344,8 +344,8 @@ for k in values[:3]:
 """
 
 
-def synthetic_site(destination: Path, posts: int) -> Path:
-    project = copy_project(destination, keep_posts=False)
+def synthetic_site(destination: Path, posts: int, frozen: bool = False) -> Path:
+    project = copy_project(destination, keep_posts=False, frozen=frozen)
     for number in range(1, posts + 1):
         (project / POSTS / f"synthetic-{number:03d}.md").write_text(synthetic_post(number), encoding="utf-8")
     return project
@@ -696,9 +696,13 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
 def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int, dict[str, Figure]]:
     """Floor, floor without code blocks, cold (default workers and one worker), warm and one-post prose edit
     (``make build``) builds of synthetic sites, the rounds interleaved."""
-    projects, serials, floors, bare = {}, {}, {}, {}
+    projects, serials, floors, bare, clones = {}, {}, {}, {}, {}
     for size in sizes:
         projects[size] = synthetic_site(workspace / f"synthetic-{size}", size)
+        # A fresh clone: its frozen outputs written by one build (untimed), then every round with no cache.
+        clones[size] = synthetic_site(workspace / f"synthetic-{size}-frozen", size, frozen=True)
+        shutil.rmtree(clones[size] / "frozen", ignore_errors=True)  # the real post's, which is not in it
+        build(clones[size])
         serials[size] = one_worker(synthetic_site(workspace / f"synthetic-{size}-1-worker", size))
         floors[size] = synthetic_site(workspace / f"synthetic-{size}-floor", size)
         make_floor(floors[size])
@@ -715,6 +719,8 @@ def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int
             figures[size]["cold"].runs.append(build(project))
             clear_caches(serials[size])
             figures[size]["cold, 1 worker"].runs.append(build(serials[size]))
+            clear_caches(clones[size])
+            figures[size]["fresh clone"].runs.append(build(clones[size]))
             figures[size]["warm"].runs.append(build(project))
             # The writer's previous `make build` (it logs at INFO, unlike the -q builds above, and the page cache
             # keeps what a conversion would log, so its entries are its own), then one post's prose edited.
@@ -724,7 +730,7 @@ def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int
     return figures
 
 
-SCALING_KINDS = ("floor", "floor without code", "cold", "cold, 1 worker", "warm", "prose edit")
+SCALING_KINDS = ("floor", "floor without code", "cold", "cold, 1 worker", "fresh clone", "warm", "prose edit")
 
 
 def row(name: str, values: list[float], unit: str, ratio_to: float | None = None, extra: str = "") -> str:
@@ -850,6 +856,7 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
     for size, figures in scaling.items():
         if size >= 100:
             targets.append(ratio_target(f"{size} posts warm", figures["warm"], figures["floor"], 0.3))
+            targets.append(ratio_target(f"{size} posts fresh clone", figures["fresh clone"], figures["floor"], 1.0))
             floor_mb, warm_mb = figures["floor"].peak_mb, figures["warm"].peak_mb
             targets.append(
                 (
@@ -943,6 +950,7 @@ def execution_targets(real, facts, scaling) -> list[tuple[str, bool | None]]:
     ]
     for size, figures in scaling.items():
         checks += [(f"{size} posts cold", figures["cold"], 3 * size), (f"{size} posts warm", figures["warm"], 0)]
+        checks.append((f"{size} posts fresh clone", figures["fresh clone"], 0))
     results = []
     for label, figure, expected in checks:
         counts = [None if r.executed is None else r.executed + r.replayed for r in figure.runs]

@@ -19,6 +19,16 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from live_math._internal.execution.frozen import (
+    Frozen,
+    FrozenBlock,
+    FrozenFileError,
+    provenance_line,
+    read_frozen,
+    write_frozen,
+)
 from scripts.project_copy import ROOT, build, copy_project
 from tests.live_math.execution.test_execution import POSTS, Site, post
 
@@ -277,3 +287,46 @@ def test_the_real_posts_frozen_outputs_are_current(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     counts = json.loads(stats.read_text())
     assert counts["executed"] == [] and counts["frozen"], counts
+
+
+def test_a_frozen_file_keeps_any_output_exactly_and_a_broken_one_is_named(tmp_path):
+    output = "trailing space \n\ttab\n\n$$x = 1$$\r\n\x1b[0m ünïcode\n"
+    frozen = Frozen("docs/p.md", "k" * 64, {"date": "2026-01-02", "python": "3.11.7", "packages": {}}, [])
+    frozen.blocks.append(FrozenBlock("docs/p.md:3", output, measured=True))
+    path = tmp_path / "frozen" / "docs" / "p.md.json"
+    write_frozen(path, frozen)
+    assert read_frozen(path) == frozen
+    assert '    "\\ttab",\n' in path.read_text(encoding="utf-8")
+    assert read_frozen(tmp_path / "nothing.json") is None
+
+    path.write_text(path.read_text(encoding="utf-8").replace('"measured": true', '"measured": "yes"'))
+    with pytest.raises(FrozenFileError, match=r"p\.md\.json: not a frozen-outputs file .*true or false"):
+        read_frozen(path)
+    path.write_text("{ not json")
+    with pytest.raises(FrozenFileError, match=r"p\.md\.json: not a frozen-outputs file"):
+        read_frozen(path)
+
+
+def test_the_provenance_line_lists_python_and_the_packages():
+    computed = {"date": "2026-12-07", "python": "3.11.7", "packages": {"matplotlib": "3.11.2", "numpy": "2.4.6"}}
+    assert (
+        provenance_line(computed)
+        == "Outputs computed on 2026-12-07 with Python 3.11.7, matplotlib 3.11.2 and numpy 2.4.6."
+    )
+    assert (
+        provenance_line({"date": "2026-12-07", "python": "3.11.7"})
+        == "Outputs computed on 2026-12-07 with Python 3.11.7."
+    )
+
+
+def test_a_broken_frozen_file_is_rewritten_by_a_build_and_named_under_ci(tmp_path):
+    site = FrozenSite(tmp_path)
+    site.build_ok()
+    site.frozen("b.md").write_text("{ broken", encoding="utf-8")
+    failed = site.build(CI="true")
+    assert failed.returncode != 0
+    assert f"frozen/{POSTS}/b.md.json: not a frozen-outputs file" in failed.stderr
+    assert f"make refreeze POST={POSTS}/b.md" in failed.stderr
+    stats = site.build_ok()
+    assert stats["cached"] == site.locations("b.md") and stats["executed"] == []  # the cache still had it
+    assert frozen_output(site.frozen("b.md"), 0) == ["beta: 40 + 2 = 42", ""]
