@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import functools
 import hashlib
 import json
 import platform
@@ -139,7 +140,7 @@ def dependencies(codes: list[str], helpers: list[Path], root: Path, page: str) -
             for folder in folders:
                 candidate = folder / name
                 try:
-                    inside = candidate.resolve().is_relative_to(resolved_root) and candidate.is_file()
+                    inside = candidate.is_file() and candidate.resolve().is_relative_to(resolved_root)
                 except OSError:
                     inside = False
                 if inside:
@@ -233,6 +234,7 @@ def _flag(value) -> bool:
     return value
 
 
+@functools.lru_cache(maxsize=1024)  # every page importing a helper module reads it: parse it once
 def _parses(code: str) -> bool:
     try:
         ast.parse(code)
@@ -241,9 +243,10 @@ def _parses(code: str) -> bool:
     return True
 
 
-def _string_constants(code: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def _string_constants(code: str) -> frozenset[str]:
     nodes = ast.walk(ast.parse(code))
-    return {node.value for node in nodes if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    return frozenset(node.value for node in nodes if isinstance(node, ast.Constant) and isinstance(node.value, str))
 
 
 def _version(distribution: str) -> str | None:
