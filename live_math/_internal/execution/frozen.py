@@ -2,8 +2,9 @@
 
 One file per page with executable fences, ``frozen/<page path>.json`` (``frozen/docs/blog/posts/x.md.json``),
 holding the page's **key** and, per block in page order, where it is, what it printed (one JSON string per
-line of output, so that a changed number is one changed line in a diff), whether it failed and whether it
-is a measurement; and **provenance**: the day it was computed, the Python version and the versions of the
+line of output, so that a changed number is one changed line in a diff), whether it failed (never, in a
+file a build or ``make refreeze`` wrote: a failed snippet stops both; a file saying so counts as stale) and
+whether it is a measurement; and **provenance**: the day it was computed, the Python version and the versions of the
 packages the page's code imports. JSON rather than YAML or TOML: the standard library reads and writes it,
 any text (trailing spaces, tabs, control characters) survives the round trip exactly, and with one key per
 line it diffs like prose.
@@ -35,7 +36,7 @@ FORMAT = 1  # raise when what a key covers changes meaning: every frozen file th
 
 @dataclass
 class FrozenBlock:
-    location: str  # file:line when the outputs were computed (prose edits may have moved it since)
+    location: str  # file:line; a local build rewrites it when prose moves the fence (CI only reads it)
     output: str
     failed: bool = False
     measured: bool = False
