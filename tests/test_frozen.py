@@ -330,3 +330,26 @@ def test_a_broken_frozen_file_is_rewritten_by_a_build_and_named_under_ci(tmp_pat
     stats = site.build_ok()
     assert stats["cached"] == site.locations("b.md") and stats["executed"] == []  # the cache still had it
     assert frozen_output(site.frozen("b.md"), 0) == ["beta: 40 + 2 = 42", ""]
+
+
+def test_prose_that_moves_a_fence_runs_nothing_and_only_updates_the_stored_lines(tmp_path):
+    site = FrozenSite(tmp_path)
+    site.build_ok()
+    path = site.frozen("a.md")
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["computed"]["date"] = "2020-01-02"  # as if computed long ago
+    path.write_text(json.dumps(stored, indent=1), encoding="utf-8")
+    site.edit("a.md", "Some prose.", "Some prose.\n\nTwo more lines\nof prose.")
+
+    assert site.build_ok(CI="true")["executed"] == []  # CI uses them as they are, and writes nothing
+    assert json.loads(path.read_text(encoding="utf-8")) == stored
+
+    assert site.build_ok()["executed"] == []
+    moved = json.loads(path.read_text(encoding="utf-8"))
+    assert (
+        [block["at"] for block in moved["blocks"]]
+        == site.locations("a.md")
+        != [block["at"] for block in stored["blocks"]]
+    )
+    assert moved["computed"] == stored["computed"] and moved["key"] == stored["key"]
+    assert [block["output"] for block in moved["blocks"]] == [block["output"] for block in stored["blocks"]]
