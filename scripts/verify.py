@@ -11,7 +11,8 @@ differing block as ``post.md:LINE`` with the frozen and the fresh output, shorte
 ``missing`` or ``stale`` (the frozen file does not match the page's snippets: refreeze it), and exits with
 status 1 unless every page is unchanged. Verify never writes a frozen file.
 
-Pages: those named, else every page with executable fences. ``--base REF`` keeps those whose source, frozen
+Pages: those named, else every page with executable fences (and then a frozen file left without its page
+is reported too). ``--base REF`` keeps those whose source, frozen
 file, or a helper module or data file they read changed since the git ``REF`` (uncommitted changes count).
 
 Refreeze runs the chosen pages afresh and writes their frozen files; a page whose snippet fails keeps its
@@ -32,6 +33,7 @@ from mkdocs.config import load_config
 from live_math._internal.execution.executor import Executor
 from live_math._internal.execution.fences import find_fences
 from live_math._internal.execution.frozen import (
+    FOLDER,
     Frozen,
     FrozenBlock,
     FrozenFileError,
@@ -140,6 +142,20 @@ def verify(executor: Executor, root: Path, pages: dict[str, str]) -> int:
     return worst
 
 
+def report_orphans(root: Path, pages: dict[str, str]) -> int:
+    """Name the frozen files whose page is gone or has no snippet left; 1 if there is one."""
+    folder = root / FOLDER
+    orphans = [
+        path
+        for path in sorted(folder.rglob("*.json"))
+        if path.relative_to(folder).as_posix().removesuffix(".json") not in pages
+    ]
+    for path in orphans:
+        page = path.relative_to(folder).as_posix().removesuffix(".json")
+        print(f"{path.relative_to(root)}: orphaned, {page} has no executable snippet (any more); delete the file")
+    return 1 if orphans else 0
+
+
 def refreeze(executor: Executor, root: Path, pages: dict[str, str]) -> int:
     """Run ``pages`` afresh and write their frozen files; 1 if one failed (its old file is kept)."""
     with tempfile.TemporaryDirectory(prefix="live-math-refreeze-") as cache:
@@ -188,9 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.base:
             pages = affected(pages, changed_since(root, args.base), root, executor.helpers)
             print(f"{len(pages)} page(s) changed since {args.base}" + (": " + ", ".join(pages) if pages else ""))
-        if not pages:
-            return 0
-        return refreeze(executor, root, pages) if args.refreeze else verify(executor, root, pages)
+        if args.refreeze:
+            return refreeze(executor, root, pages) if pages else 0
+        orphans = 0 if args.pages or args.base else report_orphans(root, pages)
+        return max(verify(executor, root, pages) if pages else 0, orphans)
     finally:
         zygotes.close()
 

@@ -214,7 +214,10 @@ def test_a_page_and_its_notebook_show_the_frozen_outputs_and_when_they_were_comp
         assert "beta: 40 + 2 = 43" in archive.read("beta/beta.ipynb").decode()
 
     # ... which is why make verify exists: it runs the page again and names the block that differs.
+    orphan = site.project / "frozen" / POSTS / "gone.md.json"
+    orphan.write_bytes(site.frozen("b.md").read_bytes())
     result = site.verify()
+    assert f"frozen/{POSTS}/gone.md.json: orphaned, {POSTS}/gone.md has no executable snippet" in result.stdout
     assert result.returncode == 1, result.stdout + result.stderr
     (b1,) = site.locations("b.md")
     assert f"{POSTS}/b.md: changed\n  {b1}:" in result.stdout
