@@ -11,7 +11,7 @@ HOST := $(if $(filter command line,$(origin HOST)),$(HOST),127.0.0.1)
 PORT := $(if $(filter command line,$(origin PORT)),$(PORT),8000)
 
 .DEFAULT_GOAL := help
-.PHONY: help check-tools setup serve build test bench post lock clean clean-cache
+.PHONY: help check-tools setup serve build test bench post lock clean clean-cache verify refreeze
 
 help: ## list these targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -42,8 +42,9 @@ serve: setup ## serve the blog at http://127.0.0.1:8000, rebuilding on every sav
 	$(eval port_problem := $(shell $(BIN)/python scripts/check_port.py '$(HOST)' '$(PORT)'))$(if $(port_problem),$(error $(port_problem)))
 	$(BIN)/mkdocs serve --dev-addr '$(HOST):$(PORT)'
 
-# Builds into a fresh directory and swaps it in for site/ only on success. NO_CACHE=1 reruns every snippet.
-build: setup ## strict build into site/, replaced only if it succeeds [NO_CACHE=1 reruns every snippet]
+# Builds into a fresh directory and swaps it in for site/ only on success. NO_CACHE=1 reruns every snippet
+# (but those whose outputs are frozen: `make refreeze` reruns them).
+build: setup ## strict build into site/, replaced only if it succeeds [NO_CACHE=1 reruns unfrozen snippets]
 	$(BIN)/python scripts/build.py $(if $(NO_CACHE),--no-cache)
 
 # Values are passed raw and single-quoted, so quotes and $ in them survive.
@@ -55,6 +56,13 @@ post: setup ## start a post: TITLE="…" [DESCRIPTION="…" CATEGORY=… AUTHOR=
 	  $(if $(call given,AUTHOR),--author $(call quote,AUTHOR)) \
 	  $(if $(call given,DATE),--date $(call quote,DATE)) \
 	  --address 'http://$(HOST):$(PORT)'
+
+# Frozen outputs (frozen/, see CONTRIBUTING.md): verify runs pages afresh and compares; it never writes.
+verify: setup ## run posts' snippets afresh and compare with their frozen outputs [BASE=<git ref>: changed pages only]
+	$(BIN)/python scripts/verify.py $(if $(and $(call given,BASE),$(BASE)),--base $(call quote,BASE))
+
+refreeze: setup ## run posts' snippets afresh and rewrite their frozen outputs [POST=docs/blog/posts/x.md; default: all]
+	$(BIN)/python scripts/verify.py --refreeze $(if $(call given,POST),$(call quote,POST))
 
 test: setup ## run every test (unit, build, browser)
 	$(BIN)/python -m pytest
@@ -72,6 +80,6 @@ clean: ## remove site/ (keeps .cache/, .venv/ and node_modules/)
 	rm -rf site .site-new-* .site-old-*
 	@echo "Removed site/. Kept .cache/ (snippet outputs and typeset math; \`make clean-cache\` clears it), .venv/ and node_modules/."
 
-clean-cache: ## clear .cache/, so the next build reruns every snippet and typesets every formula
+clean-cache: ## clear .cache/, so the next build reruns every unfrozen snippet and typesets every formula
 	rm -rf .cache
-	@echo "Cleared .cache/. The next build runs every snippet again."
+	@echo "Cleared .cache/. The next build runs every snippet again (but those whose outputs frozen/ holds)."

@@ -346,8 +346,8 @@ for k in values[:3]:
 """
 
 
-def synthetic_site(destination: Path, posts: int) -> Path:
-    project = copy_project(destination, keep_posts=False)
+def synthetic_site(destination: Path, posts: int, frozen: bool = False) -> Path:
+    project = copy_project(destination, keep_posts=False, frozen=frozen)
     for number in range(1, posts + 1):
         (project / POSTS / f"synthetic-{number:03d}.md").write_text(synthetic_post(number), encoding="utf-8")
     return project
@@ -681,11 +681,14 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
     """Floor, cold, warm and one-post edit builds of the real site, interleaved round by round."""
     project = copy_project(workspace / "real", keep_posts=True)
     serial = one_worker(copy_project(workspace / "real-1-worker", keep_posts=True))
+    # A fresh clone of the blog as committed: frozen outputs (frozen/) present, no cache.
+    clone = copy_project(workspace / "real-frozen", keep_posts=True, frozen=True)
     floor = copy_project(workspace / "floor", keep_posts=True)
     make_floor(floor)
     facts = {"posts": len(list((project / POSTS).glob("*.md"))), "snippets": count_snippets(project)}
     unconfined = copy_project(workspace / "real-unconfined", keep_posts=True)
-    kinds = ("floor", "cold", "cold, sandbox off", "cold, 1 worker", "warm", "prose edit", "snippet edit")
+    kinds = ("floor", "cold", "cold, sandbox off", "cold, 1 worker", "fresh clone", "warm", "prose edit")
+    kinds += ("snippet edit",)
     figures = {name: Figure(name) for name in kinds}
     build_floor(floor)  # one untimed build each, so that first-use disk effects land in no figure
     build(project)
@@ -699,6 +702,8 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
         figures["cold, sandbox off"].runs.append(build(unconfined, env={"LIVE_MATH_SANDBOX": "off"}))
         clear_caches(serial)
         figures["cold, 1 worker"].runs.append(build(serial))
+        clear_caches(clone)
+        figures["fresh clone"].runs.append(build(clone))
         figures["warm"].runs.append(build(project))
         facts["prose edit"] = edit_post(post, f"bench-prose-{round_}", snippet=False)
         figures["prose edit"].runs.append(build(project))
@@ -711,9 +716,13 @@ def measure_real_site(workspace: Path, repeats: int) -> tuple[dict[str, Figure],
 def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int, dict[str, Figure]]:
     """Floor, floor without code blocks, cold (default workers and one worker), warm and one-post prose edit
     (``make build``) builds of synthetic sites, the rounds interleaved."""
-    projects, serials, floors, bare = {}, {}, {}, {}
+    projects, serials, floors, bare, clones = {}, {}, {}, {}, {}
     for size in sizes:
         projects[size] = synthetic_site(workspace / f"synthetic-{size}", size)
+        # A fresh clone: its frozen outputs written by one build (untimed), then every round with no cache.
+        clones[size] = synthetic_site(workspace / f"synthetic-{size}-frozen", size, frozen=True)
+        shutil.rmtree(clones[size] / "frozen", ignore_errors=True)  # the real post's, which is not in it
+        build(clones[size])
         serials[size] = one_worker(synthetic_site(workspace / f"synthetic-{size}-1-worker", size))
         floors[size] = synthetic_site(workspace / f"synthetic-{size}-floor", size)
         make_floor(floors[size])
@@ -730,6 +739,8 @@ def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int
             figures[size]["cold"].runs.append(build(project))
             clear_caches(serials[size])
             figures[size]["cold, 1 worker"].runs.append(build(serials[size]))
+            clear_caches(clones[size])
+            figures[size]["fresh clone"].runs.append(build(clones[size]))
             figures[size]["warm"].runs.append(build(project))
             # The writer's previous `make build` (it logs at INFO, unlike the -q builds above, and the page cache
             # keeps what a conversion would log, so its entries are its own), then one post's prose edited.
@@ -739,7 +750,7 @@ def measure_scaling(workspace: Path, sizes: list[int], repeats: int) -> dict[int
     return figures
 
 
-SCALING_KINDS = ("floor", "floor without code", "cold", "cold, 1 worker", "warm", "prose edit")
+SCALING_KINDS = ("floor", "floor without code", "cold", "cold, 1 worker", "fresh clone", "warm", "prose edit")
 
 
 def row(name: str, values: list[float], unit: str, ratio_to: float | None = None, extra: str = "") -> str:
@@ -833,6 +844,7 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
         "cold": "cold (empty caches)",
         "cold, sandbox off": "cold, sandbox off (LIVE_MATH_SANDBOX=off)",
         "cold, 1 worker": "cold, sessions one at a time (workers: 1)",
+        "fresh clone": "fresh clone (frozen outputs, empty caches)",
         "warm": "warm (nothing changed)",
         "prose edit": "one post's prose + a formula edited",
         "snippet edit": "one post's last snippet edited",
@@ -860,10 +872,12 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
     targets += [
         ratio_target("warm", real["warm"], real["floor"], 1.15),
         ratio_target("cold", real["cold"], real["floor"], 2),
+        ratio_target("fresh clone (frozen outputs, empty caches)", real["fresh clone"], real["floor"], 1.5),
     ]
     for size, figures in scaling.items():
         if size >= 100:
             targets.append(ratio_target(f"{size} posts warm", figures["warm"], figures["floor"], 0.3))
+            targets.append(ratio_target(f"{size} posts fresh clone", figures["fresh clone"], figures["floor"], 1.0))
             floor_mb, warm_mb = figures["floor"].peak_mb, figures["warm"].peak_mb
             targets.append(
                 (
@@ -958,11 +972,13 @@ def execution_targets(real, facts, scaling) -> list[tuple[str, bool | None]]:
     checks = [
         ("real site cold", real["cold"], facts["snippets"]),
         ("real site warm", real["warm"], 0),
+        ("real site fresh clone", real["fresh clone"], 0),
         ("real site prose edit", real["prose edit"], facts["prose edit"]),
         ("real site snippet edit", real["snippet edit"], facts["snippet edit"]),
     ]
     for size, figures in scaling.items():
         checks += [(f"{size} posts cold", figures["cold"], 3 * size), (f"{size} posts warm", figures["warm"], 0)]
+        checks.append((f"{size} posts fresh clone", figures["fresh clone"], 0))
     results = []
     for label, figure, expected in checks:
         counts = [None if r.executed is None else r.executed + r.replayed for r in figure.runs]

@@ -4,6 +4,7 @@ the real site/ or .cache/."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,10 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 COPIED = ["mkdocs.yml", "docs", "overrides", "snippets"]
 
 
-def copy_project(destination: Path, keep_posts: bool = False) -> Path:
-    """Copy what a build reads into ``destination``; without ``keep_posts`` the real posts are left out."""
+def copy_project(destination: Path, keep_posts: bool = False, frozen: bool = False) -> Path:
+    """Copy what a build reads into ``destination``; without ``keep_posts`` the real posts are left out.
+
+    Without ``frozen``, the copy has ``execution.freeze: off``: its builds run (or take from their cache) every
+    snippet, as the tests of execution expect, and never need or write frozen outputs. With it, the copy
+    keeps the blog's setting and the real posts' frozen outputs (frozen/)."""
     destination.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
+    for name in COPIED + (["frozen"] if frozen else []):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -26,6 +31,10 @@ def copy_project(destination: Path, keep_posts: bool = False) -> Path:
         for post in (destination / "docs" / "blog" / "posts").glob("*.md"):
             post.unlink()
     (destination / "node_modules").symlink_to(ROOT / "node_modules")
+    if not frozen:
+        config = destination / "mkdocs.yml"
+        settings = config.read_text(encoding="utf-8")
+        config.write_text(re.sub(r"(?m)^(\s+freeze:) auto\b", r'\1 "off"', settings), encoding="utf-8")
     return destination
 
 

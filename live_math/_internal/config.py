@@ -55,11 +55,8 @@ class Size(c.Type):
         return size
 
 
-class SandboxMode(c.Choice):
-    """``required``, ``available`` or ``off``; YAML reads an unquoted ``off`` as false, which means ``off`` too."""
-
-    def __init__(self, **kwargs):
-        super().__init__(("required", "available", "off"), **kwargs)
+class ChoiceWithOff(c.Choice):
+    """One of ``choices``, ``off`` among them; YAML reads an unquoted ``off`` as false, which means ``off`` too."""
 
     def run_validation(self, value):
         return super().run_validation("off" if value is False else value)
@@ -87,7 +84,7 @@ class ExecutionConfig(base.Config):
     preload = c.ListOfItems(c.Type(str), default=["numpy", "matplotlib"])
     """Modules the workers' parent process imports once, so that no session pays for importing them. Never
     the site's helper modules, which every worker imports afresh. A module that is not installed is skipped."""
-    sandbox = SandboxMode(default="available")
+    sandbox = ChoiceWithOff(("required", "available", "off"), default="available")
     """How snippets are confined (Landlock and seccomp, on Linux): ``required`` fails the build where the
     machine cannot enforce every rule; ``available`` enforces what it can and says once what it cannot; ``off``
     runs snippets with every right of the build. ``$LIVE_MATH_SANDBOX`` overrides it."""
@@ -96,6 +93,11 @@ class ExecutionConfig(base.Config):
     Python installation, e.g. ``[data]``."""
     environment = c.ListOfItems(c.Type(str), default=[])
     """Names of environment variables snippets see besides ``PATH``, the locale, ``TZ`` and the like."""
+    freeze = ChoiceWithOff(("auto", "off"), default="off")
+    """``auto``: each page's outputs are kept in ``frozen/<page>.json`` (commit them with the post); a build takes
+    them when the page's snippets, and the helper modules and data files these read, are unchanged, and runs
+    nothing for that page, whatever the package versions; otherwise it runs the page and writes the file
+    again (under ``CI=true`` it fails instead). ``off``: every build runs, or takes from its cache, every snippet."""
     snapshots = PositiveInteger(minimum=0, default=16)
     """Under ``mkdocs serve``, paused copies of the workers kept after each block, so that an edited block
     resumes its session from the state after the block before it instead of replaying the session; at most

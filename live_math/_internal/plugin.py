@@ -11,7 +11,8 @@ on_nav            check that no two pages share a URL; find every page's snippet
                   the cache lacks, in worker processes
 on_page_markdown  number the page's equations and citations; take its snippet outputs (in page order)
 on_page_content   give numbered equations their ids and fill figure references (before search indexes the
-                  page); check the page's HTML and figures; add the notebook link
+                  page); check the page's HTML and figures; add the notebook link and, under frozen
+                  outputs, the line saying when and with what they were computed
 on_post_page      typeset the finished page's formulas (after search has indexed their TeX); check the page
 on_post_build     save the caches; report what ran and which blocks printed a lot; fail with every problem the
                   checks found; mark the build
@@ -120,6 +121,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 sandbox=sandbox,
                 snapshots=self.snapshots,
                 snapshot_limit=execution.snapshots if self.serving else 0,  # a plain build edits nothing
+                freeze=execution.freeze,
             )
             if self.config.notebook.enabled:
                 self.notebooks = NotebookMaker(
@@ -218,6 +220,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.checker.check_content(html, page)
         if self.notebooks:
             html = self.notebooks.add(html, page, config.site_dir)
+        if self.executor:
+            html += self.executor.provenance_html(page.file)
         return html
 
     def on_post_page(self, output, page, config):

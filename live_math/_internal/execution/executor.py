@@ -12,6 +12,10 @@ is shared by every page, and each post's snippets run again for every blog listi
   ``workers.py``; the snippet's code runs there through ``runner.py``).
 - :meth:`Executor.run_page` (``on_page_markdown``) takes each fence's output in page order, raising for
   the first that failed, and tags each fence with its place, e.g. ``exec_location="docs/blog/posts/x.md:12"``.
+- With ``execution.freeze: auto``, a page whose frozen outputs (``frozen.py``) match its key takes every
+  block's output from them and runs nothing; a page that had to run writes its frozen file again at the end
+  of :meth:`Executor.run_page`. Under ``CI=true`` nothing is written: a stale or missing frozen file fails
+  the build in ``plan_site``, naming each post and the command that refreshes it.
 - The formatter it puts in place of markdown-exec's looks that place up and renders the stored output with
   markdown-exec's ``base_format``, or takes the HTML made by an earlier build from the cache entry when
   nothing that shapes it changed. The blog's listing pages, which convert each post again, get the same HTML.
@@ -31,8 +35,9 @@ Fence options added here (besides markdown-exec's own):
 
 Environment variables (overrides for CI and ``make bench``; the settings themselves live in mkdocs.yml):
     BLOG_NO_CACHE=1       run every snippet; the fresh outputs are still stored.
-    BLOG_EXEC_STATS=PATH  after each build, write {"executed": [...], "cached": [...], "replayed": [...],
-                          "rendered": [...]} there, each a list of ``file:line`` of fences. "replayed" blocks
+    BLOG_EXEC_STATS=PATH  after each build, write {"executed": [...], "cached": [...], "frozen": [...],
+                          "replayed": [...], "rendered": [...]} there, each a list of ``file:line`` of fences
+                          ("frozen": taken from the page's frozen outputs). "replayed" blocks
                           were run again only to rebuild their session's state for a later block that missed
                           the cache; "rendered" ones had their output converted to HTML by markdown-exec.
 """
@@ -46,6 +51,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from html import escape as html_escape
 from pathlib import Path
 
 from markdown_exec import MarkdownConverter, base_format, validator
@@ -56,14 +62,26 @@ from pymdownx.superfences import SuperFencesException
 from live_math._internal.execution.cache import (
     Entry,
     ExecutionCache,
+    block_key,
     environment_fingerprint,
     markdown_fingerprint,
     rendering_key,
 )
 from live_math._internal.execution.fences import LANGUAGES, tag_fences
+from live_math._internal.execution.frozen import (
+    Frozen,
+    FrozenBlock,
+    FrozenPage,
+    fence_texts,
+    frozen_path,
+    frozen_state,
+    provenance,
+    provenance_line,
+    write_frozen,
+)
 from live_math._internal.execution.limits import format_size, parse_seconds
 from live_math._internal.execution.runner import show_source
-from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, plan_page
+from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, fence_location, plan_page
 from live_math._internal.execution.snapshots import Snapshots
 from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
 from live_math._internal.sandbox.policy import Sandbox
@@ -105,9 +123,13 @@ class Build:
     values: dict[str, list[str]] = field(default_factory=dict)  # a page's path -> its inline values, in order
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    frozen: list[str] = field(default_factory=list)
     replayed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     measured: set[str] = field(default_factory=set)  # locations whose output is a measurement
+    ci: bool = False  # CI=true: frozen files are never written, and a stale one fails the build
+    freezing: dict[str, FrozenPage] = field(default_factory=dict)  # page path -> its frozen outputs' state
+    provenance: dict[str, dict] = field(default_factory=dict)  # page path -> when and with what it was computed
 
 
 class Executor:
@@ -119,7 +141,8 @@ class Executor:
     distributions whose versions key the cache; ``workers`` how many sessions run at once; ``preload`` the
     modules the workers' warm parent imports; ``zygotes`` keeps that parent across `mkdocs serve` rebuilds;
     ``sandbox`` says how each worker is confined (``live_math/_internal/sandbox/``);
-    ``snapshots`` keeps at most ``snapshot_limit`` paused copies of the workers across them (0: none).
+    ``snapshots`` keeps at most ``snapshot_limit`` paused copies of the workers across them (0: none);
+    ``freeze`` is ``auto`` (pages take their outputs from their frozen files when these match) or ``off``.
     """
 
     def __init__(
@@ -134,6 +157,7 @@ class Executor:
         sandbox: Sandbox,
         snapshots: Snapshots | None = None,
         snapshot_limit: int = 0,
+        freeze: str = "off",
     ):
         self.limits = limits
         self.sandbox = sandbox
@@ -144,6 +168,7 @@ class Executor:
         self.zygotes = zygotes
         self.snapshots = snapshots
         self.snapshot_limit = snapshot_limit
+        self.freeze = freeze
         self.starting = threading.Lock()
         self.build: Build | None = None
 
@@ -169,6 +194,7 @@ class Executor:
             fingerprint=fingerprint,
             markdown=markdown_fingerprint(markdown_extensions, mdx_configs),
             runs=Runs(self._zygote, root, self.helpers, cache, self.sandbox, self.snapshots),
+            ci=os.environ.get("CI") == "true",
         )
 
     def plan_site(self, pages) -> None:
@@ -186,6 +212,52 @@ class Executor:
             for plan in plans:
                 if plan.last_miss >= 0:
                     self._submit(plan)
+        if self.build.ci:
+            stale = [f"{path}: {state.problem}" for path, state in self.build.freezing.items() if not state.usable]
+            if stale:
+                raise PluginError(
+                    "live-math: frozen outputs do not match their posts, and a CI build never writes them:\n"
+                    + "\n".join(f"  {line}" for line in stale)
+                    + "\n  Run the command given for each post on your machine and commit the frozen/ files it"
+                    " writes with the post (`make refreeze` refreshes every page)."
+                )
+
+    def execute_pages(self, root: Path, pages: dict[str, str], cache_dir: Path) -> dict[str, list[tuple]]:
+        """Run every snippet of ``pages`` (path from ``root`` -> source) afresh, outside any MkDocs build, with
+        ``cache_dir`` as the (write-only) cache; for ``make verify`` and ``make refreeze``. Each page gives, in
+        page order, ``(fence, location, outcome)``: the output printed, a Failure, or None if the block did not
+        run because an earlier one of its session failed."""
+        self.start_build(root, cache_dir, read_cache=False, markdown_extensions=[], mdx_configs={})
+        planned = {}
+        try:
+            for path, source in pages.items():
+                fences, plans = plan_page(
+                    _without_front_matter(source),
+                    source,
+                    path,
+                    root=root,
+                    fingerprint="",
+                    cache=None,
+                    limits=self.limits,
+                )
+                for plan in plans:
+                    self._submit(plan)
+                planned[path] = fences, plans
+            results = {}
+            for path, (fences, plans) in planned.items():
+                outcomes = {}
+                for plan in plans:
+                    ran = plan.future.result()
+                    for index, block in enumerate(plan.blocks):
+                        outcomes[block.fence.index] = (block.fence, block.location, ran.get(index))
+                results[path] = [outcomes[fence.index] for fence in fences]
+            return results
+        finally:
+            self.abort()
+
+    def failure_message(self, location: str, failure: Failure) -> str:
+        """What a failed block is reported with in a build: ``file:line: what happened``, traceback, what to do."""
+        return _failure_message(location, failure, self.limits)
 
     def run_page(self, markdown: str, page) -> str:
         """Take every executable fence's output (from the cache or the page's runs) in page order, and tag
@@ -230,7 +302,7 @@ class Executor:
                 raise SnippetError(_failure_message(location, outcome, _block_limits(block, self.limits)))
             if block.entry is not None:
                 entry = block.entry
-                build.cached.append(location)
+                (build.frozen if block.frozen else build.cached).append(location)
                 if outcome is not None:
                     build.replayed.append(location)
             elif outcome is None:
@@ -251,8 +323,19 @@ class Executor:
                 build.measured.add(location)
             tags[fence.index] = f'{TAG}="{location}"'
         build.values[path] = shown
+        if path in build.freezing:
+            self._keep_frozen(path, fences)
         # Values first: they keep every line where it is, so the fences' line indexes still hold.
         return tag_fences(apply_edits(markdown, values), tags)
+
+    def provenance_html(self, file) -> str:
+        """The quiet line ending a page whose outputs are frozen: when and with what they were computed
+        (from its frozen file); empty for any other page."""
+        computed = self.build.provenance.get(self._path(file)) if self.build is not None else None
+        if computed is None:
+            return ""
+        line = html_escape(provenance_line(computed))
+        return f'\n<p class="live-math-provenance" data-search-exclude><small>{line}</small></p>'
 
     def shown_output(self, location: str) -> tuple[str, bool] | None:
         """What the fence at ``location`` printed this build and whether it is a measurement; None if it did
@@ -271,12 +354,14 @@ class Executor:
         build = self.build
         self._stop_runs()
         replayed = f", {len(build.replayed)} re-run to restore their session" if build.replayed else ""
-        log.info(f"execution: {len(build.executed)} snippets run, {len(build.cached)} from cache{replayed}")
+        frozen = f", {len(build.frozen)} from frozen outputs" if build.frozen else ""
+        log.info(f"execution: {len(build.executed)} snippets run, {len(build.cached)} from cache{frozen}{replayed}")
         stats = os.environ.get("BLOG_EXEC_STATS")
         if stats:
             counts = {
                 "executed": build.executed,
                 "cached": build.cached,
+                "frozen": build.frozen,
                 "replayed": build.replayed,
                 "rendered": build.rendered,
             }
@@ -296,9 +381,58 @@ class Executor:
     def _plans(self, markdown: str, source: str, path: str):
         build = self.build
         cache = build.cache if build.read_cache else None
-        return plan_page(
+        fences, plans = plan_page(
             markdown, source, path, root=build.root, fingerprint=build.fingerprint, cache=cache, limits=self.limits
         )
+        if self.freeze == "auto" and fences:
+            self._thaw(path, fences, plans)
+        return fences, plans
+
+    def _thaw(self, path: str, fences, plans) -> None:
+        """Give every block of the page its frozen output, if the page's frozen file matches its key."""
+        build = self.build
+        state = build.freezing.get(path)
+        if state is None or state.fences != fence_texts(fences):
+            state = build.freezing[path] = frozen_state(build.root, self.helpers, path, fences)
+        if not state.usable:
+            if state.data:  # the page reads files the cache's keys do not cover: key its blocks by them too
+                for plan in plans:
+                    for block in plan.blocks:
+                        block.key = block_key(state.data, [], block.key)
+                        block.entry = build.cache.get(block.key) if build.read_cache else None
+            return
+        order = {id(fence): number for number, fence in enumerate(fences)}  # inline values share lines
+        for plan in plans:
+            for block in plan.blocks:
+                output = state.stored.blocks[order[id(block.fence)]].output
+                # A key of its own, without the package versions: the cache keeps the HTML made of this output
+                # across upgrades, and a build with freezing off never takes a frozen output for a fresh one.
+                block.key = block_key("frozen", [], json.dumps([block.fence.info, block.fence.code, output]))
+                cached = build.cache.get(block.key) if build.read_cache else None
+                block.entry = cached if cached is not None and cached.output == output else Entry(output)
+                block.frozen = True
+        build.provenance[path] = state.stored.computed
+
+    def _keep_frozen(self, path: str, fences) -> None:
+        """After the page ran (or was thawed), write its frozen file if it is missing, stale or names other
+        lines than the page now has. Never under CI, which plan_site stopped before any page if one was stale."""
+        build = self.build
+        state = build.freezing[path]
+        blocks = [
+            FrozenBlock(location, build.outputs[location][2].output, measured=location in build.measured)
+            for location in (fence_location(path, fence) for fence in fences)
+        ]
+        if state.usable:
+            if [block.location for block in blocks] == [block.location for block in state.stored.blocks]:
+                return
+            computed = state.stored.computed  # only prose moved the fences: the outputs are the ones computed then
+        else:
+            computed = provenance([fence.code for fence in fences], self.helpers, build.root, path)
+        if build.ci:
+            return
+        write_frozen(frozen_path(build.root, path), Frozen(path, state.key, computed, blocks))
+        state.stored, state.problem = Frozen(path, state.key, computed, blocks), ""
+        build.provenance[path] = computed
 
     def _submit(self, plan: Plan) -> None:
         build = self.build

@@ -47,6 +47,7 @@ class Block:
     entry: Entry | None  # the cached output, if any
     spec: dict | None  # what the worker needs to run it; None if an option is invalid
     problem: Failure | None = None  # an invalid option
+    frozen: bool = False  # the entry comes from the page's frozen outputs (frozen.py), not the cache
 
 
 @dataclass
@@ -107,11 +108,16 @@ def plan_page(
         # An inline value only reads the session: the blocks after it start from the same state without it.
         history = [f"{block.fence.info}\n{block.fence.code}" for block in plan.blocks if block.fence.inline is None]
         key = block_key(fingerprint, history, f"{fence.info}\n{fence.code}")
-        location = f"{path}:{fence.line}" + (f":{fence.inline.column}" if fence.inline else "")
+        location = fence_location(path, fence)
         spec, invalid = block_spec(fence, location, root, limits)
         entry = cache.get(key) if cache is not None else None
         plan.blocks.append(Block(fence, location, key, entry, spec, problem or invalid))
     return [*fences, *values], list(plans.values())
+
+
+def fence_location(path: str, fence: Fence) -> str:
+    """``path:line`` of a fence, ``path:line:column`` of an inline value: how messages and reports name it."""
+    return f"{path}:{fence.line}" + (f":{fence.inline.column}" if fence.inline is not None else "")
 
 
 def block_spec(fence: Fence, location: str, root: Path, limits: Limits) -> tuple[dict | None, Failure | None]:

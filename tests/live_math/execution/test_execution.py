@@ -333,13 +333,20 @@ def test_a_warm_build_runs_nothing_and_an_edit_reruns_that_block_and_the_rest_of
     assert cold == {
         "executed": [one, two, three, lone],
         "cached": [],
+        "frozen": [],
         "replayed": [],
         "rendered": [one, two, three, lone],
     }
     assert site.ran_sessions(["one", "two", "three"], ["lone"]), site.ran()
 
     warm = site.build_ok()
-    assert warm == {"executed": [], "cached": [one, two, three, lone], "replayed": [], "rendered": []}
+    assert warm == {
+        "executed": [],
+        "cached": [one, two, three, lone],
+        "frozen": [],
+        "replayed": [],
+        "rendered": [],
+    }
     assert site.ran() == []
     assert "execution: 0 snippets run, 4 from cache" in site.build().stderr
     assert "three: y + 1 = 21" in site.page("sessions")  # the cached page is the same page
@@ -347,7 +354,13 @@ def test_a_warm_build_runs_nothing_and_an_edit_reruns_that_block_and_the_rest_of
     # Editing the second block re-runs it and the third, after re-running the first (cached) for its state.
     site.edit("s.md", "y = x * 10", "y = x * 100")
     edited = site.build_ok()
-    assert edited == {"executed": [two, three], "cached": [one, lone], "replayed": [one], "rendered": [two, three]}
+    assert edited == {
+        "executed": [two, three],
+        "cached": [one, lone],
+        "frozen": [],
+        "replayed": [one],
+        "rendered": [two, three],
+    }
     assert site.ran() == ["one", "two", "three"]
     assert "three: y + 1 = 201" in site.page("sessions")
 
@@ -499,7 +512,13 @@ def test_a_failing_snippet_is_not_cached(tmp_path):
     assert len(list((site.cache / "execution").rglob("*.json"))) == 1  # only the block that worked
 
     flag.unlink()
-    assert site.build_ok() == {"executed": [flaky], "cached": [fine], "replayed": [], "rendered": [fine, flaky]}
+    assert site.build_ok() == {
+        "executed": [flaky],
+        "cached": [fine],
+        "frozen": [],
+        "replayed": [],
+        "rendered": [fine, flaky],
+    }
     assert "flaky block passed" in site.page("flaky")
 
 
