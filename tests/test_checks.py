@@ -138,6 +138,14 @@ CASES = {
         {"svg.md": post("Svg", "A plot:\n\n" + SNIPPET_SVG)},
         ["docs/blog/posts/svg.md:17: a snippet printed <svg> as Markdown", 'add html="true"'],
     ),
+    "an id on two elements": (
+        {"ids.md": post("Ids", 'Text.\n\n<p id="twice">One.</p>\n\n<p id="twice">Two.</p>\n')},
+        [
+            'docs/blog/posts/ids.md:17: the id "twice" (2 times) is on more than one element of '
+            "2026/11/20/ids/index.html",
+            "give each element its own id",
+        ],
+    ),
     "a figure with a white background": (
         {"white.md": post("White", "A plot:\n\n" + WHITE_FIGURE)},
         ["docs/blog/posts/white.md:17: a figure has an opaque white background", "snippets/plotting.py"],

@@ -104,6 +104,8 @@ class ChecksConfig(base.Config):
     """Check every blog post's front matter values (dates, authors, categories, …) before anything runs."""
     anchors = c.Type(bool, default=True)
     """Take over MkDocs' check of links to anchors, to list the anchors the target page does have."""
+    duplicate_ids = c.Type(bool, default=True)
+    """Fail on an id that is on two elements of a published page (links to it reach only the first)."""
 
 
 class NotebookConfig(base.Config):

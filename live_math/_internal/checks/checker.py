@@ -3,7 +3,8 @@
     on_pre_build      sources: encoding, unclosed fences, front matter (keys and values), the feed's date keys
     on_nav            two pages with one URL (the blog gives posts their URLs in its on_files)
     on_page_content   the page's own HTML: unclosed tags, printed markup that needed html="true", white figures
-    on_post_page      the finished page, templates included: formulas (see math/katex.py), raw TeX, remote loads
+    on_post_page      the finished page, templates included: formulas (see math/katex.py), raw TeX, remote loads,
+                      an id on two elements
     on_post_build     anchors, stylesheets; then every problem found since on_nav, in one error
 
 Source problems stop the build before any snippet runs; the others are independent of each other and
@@ -20,7 +21,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from live_math._internal.checks import anchors, dates, figures, front_matter, html, sources
+from live_math._internal.checks import anchors, dates, figures, front_matter, html, ids, sources
 from live_math._internal.checks import math as math_checks
 from live_math._internal.checks.report import Report, shorten
 from live_math._internal.config import project_dir
@@ -140,6 +141,14 @@ class Checker:
                 f"math left untypeset: raw {delimiter} in '{shorten(text.strip(), 60)}'",
                 "put display math ($$ … $$) on lines of its own with a blank line before and after; "
                 "inline math is $…$ on one line",
+            )
+        if self.options.duplicate_ids and (repeated := ids.repeated_ids(output)):
+            self.report.add(
+                self.where(page, lambda md: _line_of(md, f'id="{repeated[0][0]}"')),
+                f"{ids.describe(repeated)} on more than one element of {page.file.dest_uri}; an id names one "
+                "element, and links to it (labels, SVG references) reach only the first",
+                "give each element its own id; if the page's source does not repeat it, what repeats it "
+                "(a snippet's output, a template) needs the fix",
             )
         for _line, what in html.remote_resources(output):
             url = what.split('="', 1)[1].split('"', 1)[0] if '="' in what else what.rsplit(" ", 1)[-1]

@@ -61,6 +61,7 @@ from live_math._internal.execution.cache import (
 )
 from live_math._internal.execution.fences import LANGUAGES, tag_fences
 from live_math._internal.execution.limits import format_size, parse_seconds
+from live_math._internal.execution.output_ids import page_unique_ids
 from live_math._internal.execution.runner import show_source
 from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, plan_page
 from live_math._internal.execution.snapshots import Snapshots
@@ -323,7 +324,7 @@ class Executor:
         if code != src:
             raise SnippetError(f"{location}: the code that ran is not the code shown; please report this as a bug")
         if location in build.html:
-            return build.html[location]
+            return page_unique_ids(build.html[location], md)
         rendering = rendering_key(build.markdown, language, options)
         if entry.rendering == rendering:
             html = entry.html
@@ -342,7 +343,7 @@ class Executor:
         # The blog converts a post once more for every listing that shows it: give them the same HTML.
         if _reusable(html):
             build.html[location] = html
-        return html
+        return page_unique_ids(html, md)
 
 
 def parse_timeout(text, origin: str) -> float:
