@@ -148,7 +148,7 @@ CASES = {
     ),
     "a figure with a white background": (
         {"white.md": post("White", "A plot:\n\n" + WHITE_FIGURE)},
-        ["docs/blog/posts/white.md:17: a figure has an opaque white background", "snippets/plotting.py"],
+        ["docs/blog/posts/white.md:17: a figure has an opaque white background", "transparent=True"],
     ),
 }
 
@@ -174,6 +174,82 @@ def test_a_stylesheet_from_another_host_in_a_template_override_is_named(tmp_path
     result = make_build(tmp_path, {"fine.md": post("Fine", "Text.\n")}, edit)
     assert_fails_with(tmp_path, result, '<link href="//cdn.example.com/a.css"> loads it from another host')
     assert re.search(r"overrides/main\.html:\d+: <link", result.stderr), result.stderr[-3000:]
+
+
+def set_checks(**options):
+    """An edit of the project's mkdocs.yml that sets these options under the live-math plugin's ``checks:``."""
+
+    def edit(project):
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        assert "\n      checks:\n" in text
+        for name, value in options.items():
+            text, replaced = re.subn(rf"(?m)^        {name}: .*$", f"        {name}: {value}", text, count=1)
+            if not replaced:
+                text = text.replace("\n      checks:\n", f"\n      checks:\n        {name}: {value}\n", 1)
+        config.write_text(text, encoding="utf-8")
+
+    return edit
+
+
+# Each check's option, with a case only it reports; turned off, the others still run.
+ONE_CHECK_OFF = {
+    "sources": "two posts with one URL",
+    "front_matter": "a misspelt front matter key",
+    "html_balance": "an unclosed div printed by a snippet",
+    "figures": "an SVG printed as Markdown",
+    "math": "display math without blank lines",
+    "external_resources": "a script from another host in a post",
+    "duplicate_ids": "an id on two elements",
+}
+
+
+@pytest.mark.parametrize("option", sorted(ONE_CHECK_OFF))
+def test_each_check_is_turned_off_alone_and_the_others_still_run(tmp_path, option):
+    posts, expected = CASES[ONE_CHECK_OFF[option]]
+    sentinel = "an id on two elements" if option != "duplicate_ids" else "a script from another host in a post"
+    sentinel_posts, sentinel_expected = CASES[sentinel]
+    result = make_build(tmp_path, {**posts, **sentinel_posts}, set_checks(**{option: "false"}))
+    assert_fails_with(tmp_path, result, sentinel_expected[0])
+    assert expected[0].split(": ", 1)[1] not in result.stderr, result.stderr[-3000:]
+
+
+def test_the_theme_is_checked_for_remote_loads_only_with_theme_resources(tmp_path):
+    def edit(project):
+        main = project / "overrides" / "main.html"
+        text = main.read_text(encoding="utf-8")
+        main.write_text(
+            text.replace(
+                "{% block extrahead %}", '{% block extrahead %}\n<script src="https://cdn.example.com/t.js"></script>'
+            ),
+            encoding="utf-8",
+        )
+        set_checks(theme_resources="false")(project)
+
+    result = make_build(tmp_path, {"fine.md": post("Fine", "Text.\n")}, edit)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "cdn.example.com/t.js" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    # With the option on (this blog's setting), the same template fails the build.
+    result = make_build(tmp_path / "on", {"fine.md": post("Fine", "Text.\n")}, lambda p: edit_on(p, edit))
+    assert_fails_with(tmp_path / "on", result, '<script src="https://cdn.example.com/t.js"> loads it from another host')
+
+
+def edit_on(project, edit):
+    edit(project)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("theme_resources: false", "theme_resources: true", 1),
+        encoding="utf-8",
+    )
+
+
+def test_the_message_ends_with_the_configured_help(tmp_path):
+    posts, expected = CASES["an id on two elements"]
+    result = make_build(tmp_path, posts, set_checks(help="'https://example.org/handbook#checks'"))
+    assert_fails_with(tmp_path, result, expected[0])
+    assert result.stderr.rstrip().splitlines()[-1] != "", result.stderr[-2000:]
+    assert "See https://example.org/handbook#checks." in result.stderr
+    assert "CONTRIBUTING.md" not in result.stderr
 
 
 def test_independent_problems_are_listed_together(tmp_path):

@@ -55,6 +55,12 @@ class Size(c.Type):
         return size
 
 
+MISSING_MODULE = (
+    "install its package into the Python environment that runs MkDocs; a module of the site's own belongs in "
+    "one of the folders of execution.helpers"
+)
+
+
 class ExecutionConfig(base.Config):
     """Where and how the posts' ``python exec="on"`` fences run."""
 
@@ -65,6 +71,8 @@ class ExecutionConfig(base.Config):
     """Folders of Python helpers that snippets import (``import snippets.x``), relative to ``mkdocs.yml``.
     Their parent is on the snippets' import path, their files key the cache, and their modules are
     imported afresh by every build, so ``mkdocs serve`` sees an edit."""
+    missing_module = c.Type(str, default=MISSING_MODULE)
+    """What a snippet's ``ModuleNotFoundError`` tells the writer to do, after naming the module."""
     cache_packages = c.ListOfItems(c.Type(str), default=["markdown-exec", "numpy", "matplotlib"])
     """Distributions whose versions key the execution cache: those whose output a post shows."""
     memory = Size("2 GiB")
@@ -95,13 +103,32 @@ class MathConfig(base.Config):
     """Where in the site KaTeX's stylesheet and fonts are published."""
 
 
+CHECKS_HELP = "the live-math plugin's documentation, 'Checks'"
+
+
 class ChecksConfig(base.Config):
     """What the build checks before it publishes (see checks/checker.py)."""
 
     enabled = c.Type(bool, default=True)
-    """Check sources, pages and stylesheets; every problem fails the build, listed together with its fix."""
+    """Check sources, pages and stylesheets; every problem fails the build, listed together with its fix.
+    Off, none of the checks below runs; on, each runs unless turned off on its own."""
+    help = c.Type(str, default=CHECKS_HELP)
+    """Where a writer reads about the problems a failed build lists: the last line of its message."""
+    sources = c.Type(bool, default=True)
+    """Source files are UTF-8 with their code fences closed, no two pages share a URL, the feed's date keys."""
     front_matter = c.Type(bool, default=True)
-    """Check every blog post's front matter values (dates, authors, categories, …) before anything runs."""
+    """Check every page's front matter keys, and every blog post's values (dates, authors, categories, …),
+    before anything runs."""
+    html_balance = c.Type(bool, default=True)
+    """Every element a page's content opens is closed (an unclosed ``<div>`` swallows the rest of the page)."""
+    figures = c.Type(bool, default=True)
+    """Snippets' figures: markup printed as Markdown (needs ``html="true"``), opaque white backgrounds."""
+    math = c.Type(bool, default=True)
+    """No raw TeX (``$$``, ``\\(``) is left untypeset on a published page."""
+    external_resources = c.Type(bool, default=True)
+    """Nothing in a page's content or in the site's own stylesheets (under ``docs_dir``) loads from another host."""
+    theme_resources = c.Type(bool, default=False)
+    """The external-resource check covers the theme's templates (overrides included) and stylesheets too."""
     anchors = c.Type(bool, default=True)
     """Take over MkDocs' check of links to anchors, to list the anchors the target page does have."""
     duplicate_ids = c.Type(bool, default=True)

@@ -111,6 +111,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 zygotes=self.zygotes,
                 snapshots=self.snapshots,
                 snapshot_limit=execution.snapshots if self.serving else 0,  # a plain build edits nothing
+                missing_module=execution.missing_module,
             )
             if self.config.notebook.enabled:
                 self.notebooks = NotebookMaker(
@@ -143,7 +144,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if self.checker:
             self.checker.check_sources(config)
         elif self.config.checks.front_matter:
-            check_blog_posts(config)
+            check_blog_posts(config, self.config.checks.help)
         if self.executor:
             # Here rather than in on_config: markdown-exec adds its fences in its own on_config.
             self.executor.install(config.mdx_configs)

@@ -40,7 +40,7 @@ class Checker:
 
     def __init__(self, config, options, store=None):
         self.options = options
-        self.report = Report()
+        self.report = Report(help=options.help)
         self.project = project_dir(config)
         self.pages: dict[str, object] = {}  # src_uri -> File, to trace a problem on a listing page to its post
         self.anchor_level = anchors.take_over(config) if options.anchors else logging.DEBUG
@@ -73,14 +73,19 @@ class Checker:
 
     def check_sources(self, config) -> None:
         with self.report.timing("sources"):
-            sources.check_sources(config, self.report)
+            if self.options.sources or self.options.front_matter:
+                options = self.options
+                sources.check_sources(config, self.report, fences=options.sources, front_matter=options.front_matter)
             if self.options.front_matter:  # a file that is not UTF-8 is left to the sources check
                 for problem in front_matter.blog_post_problems(config):
                     self.report.add(*problem.split(": ", 1))
-            dates.check_feed_config(config, self.report)
+            if self.options.sources:
+                dates.check_feed_config(config, self.report)
         self.report.raise_problems()
 
     def check_urls(self, files, config) -> None:
+        if not self.options.sources:
+            return
         with self.report.timing("urls"):
             sources.check_unique_urls(files, config, self.report)
         self.report.raise_problems()
@@ -96,14 +101,14 @@ class Checker:
                 self._check_content(content, page)
 
     def _check_content(self, content: str, page) -> None:
-        printed = figures.printed_markup(content)
+        printed = figures.printed_markup(content) if self.options.figures else []
         for name in dict.fromkeys(printed):
             self.report.add(
                 self.where(page, lambda md, name=name: figures.snippet_line(md, name)),
                 f"a snippet printed <{name}> as Markdown, which splits it into paragraphs and breaks it",
                 'add html="true" to the fence, so what it prints is inserted as HTML',
             )
-        if not printed:  # markup broken by Markdown is unbalanced too: one report is enough
+        if self.options.html_balance and not printed:  # markup broken by Markdown is unbalanced too: one report
             for _line, tag, what in html.unbalanced_tags(content):
                 name = tag.strip("</>").split()[0]
                 self.report.add(
@@ -114,12 +119,12 @@ class Checker:
                     f"close it with </{name}> where it should end "
                     '(a snippet\'s html="true" output is inserted as written)',
                 )
-        if figures.opaque_white_figures(content):
+        if self.options.figures and figures.opaque_white_figures(content):
             self.report.add(
                 self.where(page, figures.background_line),
                 "a figure has an opaque white background, which shows as a white block in dark mode",
-                "draw it with the helpers of snippets/plotting.py: `with matplotlib.rc_context(STYLE)` and "
-                "`to_svg(fig, name, alt)` give a transparent background and text in the page's colour",
+                "save it with a transparent background (matplotlib: `savefig(..., transparent=True)`) and its "
+                "text in the page's colour (`currentColor`), so it reads in light and dark mode alike",
             )
 
     def add_formula_problems(self, problems) -> None:
@@ -135,7 +140,7 @@ class Checker:
                 self._check_page(output, page, config)
 
     def _check_page(self, output: str, page, config) -> None:
-        for delimiter, text in math_checks.untypeset_math(output):
+        for delimiter, text in math_checks.untypeset_math(output) if self.options.math else ():
             self.report.add(
                 self.where(page, lambda md, d=delimiter, t=text: math_checks.source_line(t, d, md)),
                 f"math left untypeset: raw {delimiter} in '{shorten(text.strip(), 60)}'",
@@ -150,7 +155,11 @@ class Checker:
                 "give each element its own id; if the page's source does not repeat it, what repeats it "
                 "(a snippet's output, a template) needs the fix",
             )
-        for _line, what in html.remote_resources(output):
+        if not self.options.external_resources:
+            return
+        # By default what the page's content brings (its Markdown, its snippets' output); the theme's
+        # templates are the site's choice of theme, checked with theme_resources.
+        for _line, what in html.remote_resources(output if self.options.theme_resources else page.content or ""):
             url = what.split('="', 1)[1].split('"', 1)[0] if '="' in what else what.rsplit(" ", 1)[-1]
             self.report.add(
                 self.locate_remote(url, page, config),
@@ -177,8 +186,8 @@ class Checker:
         with self.report.timing("anchors"):
             anchors.check_anchors(files, config, self.anchor_level, self.report)
         with self.report.timing("html"):
-            for file in files:
-                if file.dest_uri.endswith(".css") and file.abs_src_path:
+            for file in files if self.options.external_resources else ():
+                if file.dest_uri.endswith(".css") and self._own_or_checked(file, config):
                     css = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
                     for line, url in html.remote_in_css(css):
                         self.report.add(
@@ -189,6 +198,14 @@ class Checker:
         if stats := os.environ.get("BLOG_CHECK_STATS"):
             self.report.write_stats(stats)
         self.report.raise_problems()
+
+    def _own_or_checked(self, file, config) -> bool:
+        """Whether ``file`` is the site's own (under docs_dir), or the theme's with theme_resources on."""
+        if not file.abs_src_path:
+            return False
+        if self.options.theme_resources:
+            return True
+        return Path(file.abs_src_path).resolve().is_relative_to(Path(config.docs_dir).resolve())
 
     @contextmanager
     def _passed_before(self, stage: str, text: str):

@@ -52,6 +52,7 @@ from markdown_exec import formatter as markdown_exec_formatter
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
+from live_math._internal.config import MISSING_MODULE
 from live_math._internal.execution.cache import (
     Entry,
     ExecutionCache,
@@ -129,6 +130,7 @@ class Executor:
         zygotes: Zygotes,
         snapshots: Snapshots | None = None,
         snapshot_limit: int = 0,
+        missing_module: str = "",
     ):
         self.limits = limits
         self.helpers = helpers
@@ -138,6 +140,7 @@ class Executor:
         self.zygotes = zygotes
         self.snapshots = snapshots
         self.snapshot_limit = snapshot_limit
+        self.missing_module = missing_module  # execution.missing_module: what to do about an import that fails
         self.starting = threading.Lock()
         self.build: Build | None = None
 
@@ -213,13 +216,15 @@ class Executor:
             block = plan.blocks[index]
             location = block.location
             if block.problem is not None:
-                raise SnippetError(_failure_message(location, block.problem, self.limits))
+                raise SnippetError(_failure_message(location, block.problem, self.limits, self.missing_module))
             results = plan.future.result() if plan.future is not None and index <= plan.last_miss else {}
             outcome = results.get(index)
             if isinstance(outcome, Failure):
                 if outcome.kind == "setup":
                     raise PluginError(f"live-math: {outcome.headline}")
-                raise SnippetError(_failure_message(location, outcome, _block_limits(block, self.limits)))
+                raise SnippetError(
+                    _failure_message(location, outcome, _block_limits(block, self.limits), self.missing_module)
+                )
             if block.entry is not None:
                 entry = block.entry
                 build.cached.append(location)
@@ -371,15 +376,12 @@ def _reusable(html: str) -> bool:
     return not HEADING.search(html) and not NUMBERED_ID.search(html)
 
 
-def _failure_message(location: str, failure: Failure, limits: Limits) -> str:
+def _failure_message(location: str, failure: Failure, limits: Limits, missing_module: str = "") -> str:
     """``file:line: what happened``, the snippet's traceback, and what to do about it."""
     lines = [f"{location}: {failure.headline}", *failure.details]
     limit_options = "on its fence, or for every snippet under execution: of the live-math plugin in mkdocs.yml"
     if failure.module:
-        lines.append(
-            f"  No module named {failure.module!r} can be imported: a package must be added to pyproject.toml"
-            " and requirements.lock (then `make setup`); a helper of the blog belongs in snippets/."
-        )
+        lines.append(f"  No module named {failure.module!r} can be imported: {missing_module or MISSING_MODULE}.")
     elif failure.kind == "timeout":
         lines.append(
             '  Give this block more time with timeout="SECONDS" on its fence; the default for every snippet is'
