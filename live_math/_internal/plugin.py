@@ -2,10 +2,11 @@
 
 on_startup        note whether this is `mkdocs serve` (which keeps one instance, one KaTeX and the workers'
                   snapshots across rebuilds)
-on_config         date the build by the last commit (before other plugins read the date); open the build cache
-                  (before other plugins make template environments, which it keeps compiled)
+on_config         link the features' stylesheets and scripts from every page; date the build by the last commit
+                  (before other plugins read the date); open the build cache (before other plugins make
+                  template environments, which it keeps compiled)
 on_pre_build      check the sources; start execution and math for this build
-on_files          publish KaTeX's stylesheet and fonts
+on_files          publish KaTeX's stylesheet and fonts, and the features' own stylesheets and scripts (published/)
 on_nav            check that no two pages share a URL; find every page's snippets and start running those
                   the cache lacks, in worker processes
 on_page_markdown  number the page's equations and citations; take its snippet outputs (in page order)
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from live_math._internal import published
 from live_math._internal.caching import cache_dir, new_build
 from live_math._internal.checks.checker import PASSED_KIND, Checker
 from live_math._internal.checks.front_matter import check_blog_posts
@@ -96,6 +98,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             internals.install()
             self.store = Store(self.cache_dir / "build.sqlite")
             internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
+        published.link(config, *published.assets(self._features(), self._katex_css()))
         execution = self.config.execution
         if execution.enabled:
             timeout = execution.timeout
@@ -177,7 +180,15 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.files = files
         if self.config.math.enabled:
             self.typesetter.add_assets(files, config)
+        published.publish(files, config, self._features())
         return files
+
+    def _features(self) -> list[str]:
+        """The features that are on and have files of their own to publish (published/)."""
+        return [name for name in published.FEATURES if self.config[name].enabled]
+
+    def _katex_css(self) -> str | None:
+        return f"{self.config.math.assets_dir}/katex.min.css" if self.config.math.enabled else None
 
     @event_priority(-100)  # after the blog's on_nav, which puts the posts (but not the drafts) back in the site
     def on_nav(self, nav, config, files):
