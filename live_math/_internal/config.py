@@ -138,7 +138,14 @@ class ChecksConfig(base.Config):
 class NotebookConfig(base.Config):
     """Each page with live snippets as a Jupyter notebook the reader can download."""
 
-    enabled = c.Type(bool, default=True)
+    enabled = c.Optional(c.Type(bool))
+    """Unset: on with Material, whose page layout has the link's place (under the title) and its style; off with
+    other themes, where the link would be a line of the page's content. ``true`` or ``false`` decides."""
+
+
+def notebooks_on(enabled: bool | None, theme_name: str | None) -> bool:
+    """Whether pages get notebooks: ``notebook.enabled`` if the site set it, else whether the theme is Material."""
+    return enabled if enabled is not None else theme_name == "material"
 
 
 class SpeedConfig(base.Config):

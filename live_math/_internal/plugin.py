@@ -36,7 +36,7 @@ from live_math._internal import published
 from live_math._internal.caching import cache_dir, new_build
 from live_math._internal.checks.checker import PASSED_KIND, Checker
 from live_math._internal.checks.front_matter import check_blog_posts
-from live_math._internal.config import LiveMathConfig, project_dir
+from live_math._internal.config import LiveMathConfig, notebooks_on, project_dir
 from live_math._internal.execution.executor import Executor, parse_timeout
 from live_math._internal.execution.sessions import Limits
 from live_math._internal.execution.snapshots import Snapshots
@@ -116,7 +116,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 snapshot_limit=execution.snapshots if self.serving else 0,  # a plain build edits nothing
                 missing_module=execution.missing_module,
             )
-            if self.config.notebook.enabled:
+            if notebooks_on(self.config.notebook.enabled, config.theme.name):
                 self.notebooks = NotebookMaker(
                     self.project, self.executor, config.site_url or "", self.cache_dir / "notebooks"
                 )
