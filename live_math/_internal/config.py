@@ -163,7 +163,7 @@ class WritingConfig(base.Config):
     """Numbered equations, figure references, citations (see CONTRIBUTING.md for the syntax)."""
 
     enabled = c.Type(bool, default=True)
-    bibliography = c.Type(str, default="blog/references.bib")
+    bibliography = c.Type(str, default="references.bib")
     """The site-wide BibTeX file, relative to ``docs_dir``; a post adds its own with ``bibliography:``.
     If it does not exist, only posts' own files are read."""
     style = c.Type(str, default="ieee")

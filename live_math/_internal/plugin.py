@@ -99,6 +99,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self.store = Store(self.cache_dir / "build.sqlite")
             internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
         published.link(config, *published.assets(self._features(), self._katex_css()))
+        if self.config.writing.enabled and "attr_list" not in config.markdown_extensions:
+            # References and citations are written as Markdown links with classes (writing/cards.py).
+            config.markdown_extensions.append("attr_list")
         execution = self.config.execution
         if execution.enabled:
             timeout = execution.timeout
