@@ -160,6 +160,7 @@ def test_a_site_with_default_options_builds_from_the_wheel(installed, tmp_path, 
     # Notebooks only where the plugin places their link: Material.
     zips = sorted(p.name for p in out.rglob("*.zip"))
     assert zips == (["index.zip"] if theme == "material" else [])
+    assert ("assets/live-math/notebook.css" in html) is (theme == "material")
 
     # Nothing remote beyond what the theme loads on a page with no content of the plugin's.
     plain = (out / "plain" / "index.html").read_text(encoding="utf-8")
@@ -173,5 +174,5 @@ def test_the_installed_package_carries_its_assets_and_declares_its_version(insta
         "print(m.version('mkdocs-live-math'))"
     )
     lines = run([str(installed / "python"), "-c", check], cwd=tmp_path).stdout.splitlines()
-    assert lines[0] == "['cards.js', 'slider.css', 'slider_figure.js', 'writing.css']"
+    assert lines[0] == "['cards.js', 'notebook.css', 'slider.css', 'slider_figure.js', 'writing.css']"
     assert lines[1] == tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]

@@ -112,7 +112,7 @@ def test_the_cards_and_sidenotes_assets_are_served_and_nothing_else_is_fetched(w
     assert re.search(r'<script src="[./]*assets/live-math/cards\.js"', html)
     assert re.search(r'href="[./]*assets/live-math/writing\.css"', html)
     package = Path(published.__file__).parent
-    for name in ("cards.js", "writing.css", "slider_figure.js", "slider.css"):
+    for name in ("cards.js", "writing.css", "slider_figure.js", "slider.css", "notebook.css"):
         assert (writing_site / "assets/live-math" / name).read_bytes() == (package / name).read_bytes()
     assert not list(writing_site.rglob("*.bib")), "bibliographies are sources, not pages"
 

@@ -98,7 +98,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             internals.install()
             self.store = Store(self.cache_dir / "build.sqlite")
             internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
-        published.link(config, *published.assets(self._features(), self._katex_css()))
+        published.link(config, *published.assets(self._features(config), self._katex_css()))
         if self.config.writing.enabled and "attr_list" not in config.markdown_extensions:
             # References and citations are written as Markdown links with classes (writing/cards.py).
             config.markdown_extensions.append("attr_list")
@@ -183,12 +183,14 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.files = files
         if self.config.math.enabled:
             self.typesetter.add_assets(files, config)
-        published.publish(files, config, self._features())
+        published.publish(files, config, self._features(config))
         return files
 
-    def _features(self) -> list[str]:
+    def _features(self, config) -> list[str]:
         """The features that are on and have files of their own to publish (published/)."""
-        return [name for name in published.FEATURES if self.config[name].enabled]
+        on = {name: bool(self.config[name].enabled) for name in published.FEATURES}
+        on["notebook"] = on["execution"] and notebooks_on(self.config.notebook.enabled, config.theme.name)
+        return [name for name in published.FEATURES if on[name]]
 
     def _katex_css(self) -> str | None:
         return f"{self.config.math.assets_dir}/katex.min.css" if self.config.math.enabled else None

@@ -19,11 +19,12 @@ def site_config(**settings) -> MkDocsConfig:
 
 def test_every_feature_on_links_katex_then_the_features_ahead_of_the_sites_own():
     config = site_config(extra_css=["site.css"], extra_javascript=["site.js"])
-    published.link(config, *published.assets(["writing", "execution"], "assets/katex/katex.min.css"))
+    published.link(config, *published.assets(["writing", "execution", "notebook"], "assets/katex/katex.min.css"))
     assert [str(e) for e in config.extra_css] == [
         "assets/katex/katex.min.css",
         "assets/live-math/writing.css",
         "assets/live-math/slider.css",
+        "assets/live-math/notebook.css",
         "site.css",
     ]
     assert [str(e) for e in config.extra_javascript] == [

@@ -8,6 +8,7 @@ can still override them. KaTeX's stylesheet and fonts come from the npm package 
     writing.css, cards.js        numbered equations, references, hover cards and sidenotes (``writing``)
     slider.css, slider_figure.js slider figures: frames drawn at build time, swapped by a range input
                                  (``execution``, whose snippets draw them)
+    notebook.css                 the notebook download link under a page's title (``notebook``)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ FOLDER = "assets/live-math"  # where the files land in the site
 FEATURES = {
     "writing": (["writing.css"], ["cards.js"]),
     "execution": (["slider.css"], ["slider_figure.js"]),
+    "notebook": (["notebook.css"], []),
 }
 
 
