@@ -30,6 +30,9 @@ setup: $(VENV)/.installed node_modules/.installed ## install .venv/ and node_mod
 $(VENV)/.installed: requirements.lock pyproject.toml | check-tools
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The distribution was called live-math before 0.3.0: its install and metadata would register the plugin twice.
+	$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y live-math
+	rm -rf live_math.egg-info
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 

@@ -11,7 +11,8 @@ The parts live in ``live_math/_internal/``: ``execution/`` (where snippets run),
 typeset), ``checks/`` (where posts are checked), ``plugin.py`` (MkDocs events), ``config.py`` (options).
 """
 
-__all__ = ["LiveMathConfig", "LiveMathPlugin"]
+__all__ = ["LiveMathConfig", "LiveMathPlugin", "__version__"]
+DISTRIBUTION = "mkdocs-live-math"  # the name to pip install; its version is set in pyproject.toml alone
 
 
 def __getattr__(name: str):
@@ -21,6 +22,10 @@ def __getattr__(name: str):
         from live_math._internal.config import LiveMathConfig
 
         return LiveMathConfig
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version(DISTRIBUTION)
     if name == "LiveMathPlugin":
         from live_math._internal.plugin import LiveMathPlugin
 

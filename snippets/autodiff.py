@@ -97,7 +97,12 @@ class Tensor:
         return out
 
     def backward(self):
-        """Set each .grad in this scalar's graph to d(self)/d(that tensor)."""
+        """Set each .grad in this scalar's graph to d(self)/d(that tensor).
+
+        Every call recomputes the gradients from zero, so calling it twice gives the same ``.grad``
+        values. PyTorch differs: its ``backward()`` adds to the ``.grad`` already there, and a training
+        loop must zero them between steps.
+        """
         if self.value.size != 1:
             raise ValueError(f"backward() needs a single number, not shape {self.value.shape}")
         order = graph(self)
@@ -135,17 +140,23 @@ class Tensor:
 
 
 def graph(output: Tensor) -> list[Tensor]:
-    """Every tensor ``output`` was computed from, inputs before the results made from them."""
-    order, seen = [], set()
+    """Every tensor ``output`` was computed from, inputs before the results made from them.
 
-    def visit(tensor):
-        if tensor not in seen:
-            seen.add(tensor)
-            for parent in tensor.parents:
-                visit(parent)
+    A depth-first walk with its own stack rather than recursion, so a graph of any depth works (Python
+    stops recursing at about 1,000 calls). The order is the one the recursive walk gives: a tensor's
+    parents, first to last, then the tensor.
+    """
+    order, seen = [], {output}
+    stack = [(output, iter(output.parents))]
+    while stack:
+        tensor, parents = stack[-1]
+        parent = next((p for p in parents if p not in seen), None)
+        if parent is None:
+            stack.pop()
             order.append(tensor)
-
-    visit(output)
+        else:
+            seen.add(parent)
+            stack.append((parent, iter(parent.parents)))
     return order
 
 
@@ -177,6 +188,9 @@ class Dual:
 
     def __matmul__(self, other):
         a, b = _value(self), _value(other)
+        if max(a.ndim, b.ndim) > 2:
+            # The tangent's direction axis would meet numpy's stacking of 3-D operands: refuse, as Tensor does.
+            raise ValueError("Dual @ takes vectors and matrices only")
         value = a @ b
         # d(A @ B) = dA @ B + A @ dB, for all k directions at once (numpy matmul broadcasts over the first axis)
         tangent = 0.0
@@ -268,9 +282,17 @@ def gradient_finite_differences(f, params: list[np.ndarray], h: float = 1e-6) ->
 
 
 def jacobian_forward(f, x: np.ndarray) -> np.ndarray:
-    """The m-by-n Jacobian of ``f`` at the vector ``x`` by forward mode."""
+    """The m-by-n Jacobian of ``f`` at ``x`` by forward mode, in one evaluation of f with n directions.
+
+    n is the number of entries of ``x`` and m the number of entries of ``f(x)``; arrays of any shape are
+    read in numpy's (row-major) order, so row i, column j is d f(x).flat[i] / d x.flat[j]. A scalar f
+    gives a 1-by-n matrix: its gradient as a row.
+    """
     x = np.asarray(x, dtype=float)
-    return f(Dual(x, np.eye(x.size))).tangent.T
+    n = x.size
+    directions = np.eye(n).reshape((n, *x.shape))  # direction j moves only entry j of x
+    slopes = f(Dual(x, directions)).tangent  # one slope of f(x) per direction: shape (n, *f(x).shape)
+    return slopes.reshape(n, -1).T
 
 
 def flatten(params: list[np.ndarray]) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 ``slider_figure`` draws one matplotlib figure per parameter value and returns HTML for a snippet to print
 with ``html="true"``: the default value's frame, a labelled range slider that
-``docs/assets/javascripts/slider_figure.js`` turns on, and the other frames kept inert in ``<template>``
+the live-math plugin's ``slider_figure.js`` turns on, and the other frames kept inert in ``<template>``
 elements until asked for. The browser only swaps frames; nothing is computed there. Without JavaScript
 the default frame shows with its value and a note saying so.
 

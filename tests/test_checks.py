@@ -140,9 +140,17 @@ CASES = {
         {"svg.md": post("Svg", "A plot:\n\n" + SNIPPET_SVG)},
         ["docs/blog/posts/svg.md:17: a snippet printed <svg> as Markdown", 'add html="true"'],
     ),
+    "an id on two elements": (
+        {"ids.md": post("Ids", 'Text.\n\n<p id="twice">One.</p>\n\n<p id="twice">Two.</p>\n')},
+        [
+            'docs/blog/posts/ids.md:17: the id "twice" (2 times) is on more than one element of '
+            "2026/11/20/ids/index.html",
+            "give each element its own id",
+        ],
+    ),
     "a figure with a white background": (
         {"white.md": post("White", "A plot:\n\n" + WHITE_FIGURE)},
-        ["docs/blog/posts/white.md:17: a figure has an opaque white background", "snippets/plotting.py"],
+        ["docs/blog/posts/white.md:17: a figure has an opaque white background", "transparent=True"],
     ),
     "a table right under a line of text": (
         {"table.md": post("Table", "The steps:\n| k | x |\n| --- | --- |\n| 0 | 1.5 |\n")},
@@ -187,6 +195,78 @@ def test_a_stylesheet_from_another_host_in_a_template_override_is_named(tmp_path
     result = make_build(tmp_path, {"fine.md": post("Fine", "Text.\n")}, edit)
     assert_fails_with(tmp_path, result, '<link href="//cdn.example.com/a.css"> loads it from another host')
     assert re.search(r"overrides/main\.html:\d+: <link", result.stderr), result.stderr[-3000:]
+
+
+def set_checks(**options):
+    """An edit of the project's mkdocs.yml that sets these options under the live-math plugin's ``checks:``."""
+
+    def edit(project):
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        assert "\n      checks:\n" in text
+        for name, value in options.items():
+            text, replaced = re.subn(rf"(?m)^        {name}: .*$", f"        {name}: {value}", text, count=1)
+            if not replaced:
+                text = text.replace("\n      checks:\n", f"\n      checks:\n        {name}: {value}\n", 1)
+        config.write_text(text, encoding="utf-8")
+
+    return edit
+
+
+# Each check's option, with a case only it reports; turned off, the others still run.
+ONE_CHECK_OFF = {
+    "sources": "two posts with one URL",
+    "front_matter": "a misspelt front matter key",
+    "html_balance": "an unclosed div printed by a snippet",
+    "figures": "an SVG printed as Markdown",
+    "math": "display math without blank lines",
+    "external_resources": "a script from another host in a post",
+    "duplicate_ids": "an id on two elements",
+}
+
+
+@pytest.mark.parametrize("option", sorted(ONE_CHECK_OFF))
+def test_each_check_is_turned_off_alone_and_the_others_still_run(tmp_path, option):
+    posts, expected = CASES[ONE_CHECK_OFF[option]]
+    sentinel = "an id on two elements" if option != "duplicate_ids" else "a script from another host in a post"
+    sentinel_posts, sentinel_expected = CASES[sentinel]
+    result = make_build(tmp_path, {**posts, **sentinel_posts}, set_checks(**{option: "false"}))
+    assert_fails_with(tmp_path, result, sentinel_expected[0])
+    assert expected[0].split(": ", 1)[1] not in result.stderr, result.stderr[-3000:]
+
+
+def remote_script_in_template(theme_resources: str):
+    """An edit adding a script from another host to the theme's template override, with that setting."""
+
+    def edit(project):
+        main = project / "overrides" / "main.html"
+        text = main.read_text(encoding="utf-8")
+        script = '<script src="https://cdn.example.com/t.js"></script>'
+        main.write_text(text.replace("{% block extrahead %}", "{% block extrahead %}\n" + script), encoding="utf-8")
+        set_checks(theme_resources=theme_resources)(project)
+
+    return edit
+
+
+@pytest.mark.parametrize("theme_resources", ["false", "true"])
+def test_the_theme_is_checked_for_remote_loads_only_with_theme_resources(tmp_path, theme_resources):
+    result = make_build(tmp_path, {"fine.md": post("Fine", "Text.\n")}, remote_script_in_template(theme_resources))
+    if theme_resources == "false":  # the default: what the theme loads is the site's choice of theme
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "cdn.example.com/t.js" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    else:  # this blog's setting
+        expected = '<script src="https://cdn.example.com/t.js"> loads it from another host'
+        assert_fails_with(tmp_path, result, expected)
+        assert re.search(r"overrides/main\.html:\d+: <script", result.stderr), result.stderr[-3000:]
+
+
+def test_the_message_ends_with_the_configured_help(tmp_path):
+    posts, expected = CASES["an id on two elements"]
+    result = make_build(tmp_path, posts, set_checks(help="'https://example.org/handbook#checks'"))
+    assert_fails_with(tmp_path, result, expected[0])
+    assert result.stderr.rstrip().splitlines()[-1] != "", result.stderr[-2000:]
+    assert "See https://example.org/handbook#checks." in result.stderr
+    assert "CONTRIBUTING.md" not in result.stderr
 
 
 def test_independent_problems_are_listed_together(tmp_path):

@@ -185,3 +185,93 @@ def test_subtraction_in_both_orders_against_finite_differences():
 
     reverse = ad.gradient_reverse(f, params)
     assert relative_error(reverse, ad.gradient_finite_differences(f, params)) < 1e-8
+
+
+def test_graph_walks_a_chain_far_deeper_than_the_recursion_limit():
+    """10,000 multiplications by c: the gradient is c**10000, a closed form the walk must reach."""
+    import sys
+
+    depth, c = 10 * sys.getrecursionlimit(), 1.0001
+    x = ad.Tensor(np.array([2.0]))
+    y = x
+    for _ in range(depth):
+        y = y * c
+    order = ad.graph(y.mean())
+    assert len(order) == 2 * depth + 2  # x, each product and its constant, the mean
+    assert order[0] is x
+    y.mean().backward()
+    np.testing.assert_allclose(x.grad, [c**depth], rtol=1e-10)
+
+
+def test_graph_keeps_the_order_of_a_recursive_walk():
+    """The iterative walk lists tensors exactly as a plain recursive depth-first walk does."""
+    rng = np.random.default_rng(7)
+    params = [ad.Tensor(p) for p in nw.init_params([2, 4, 3, 1], rng)]
+    L = nw.loss(params, rng.normal(size=(5, 2)), rng.normal(size=(5, 1)))
+
+    def recursive(output):
+        order, seen = [], set()
+
+        def visit(tensor):
+            if tensor not in seen:
+                seen.add(tensor)
+                for parent in tensor.parents:
+                    visit(parent)
+                order.append(tensor)
+
+        visit(output)
+        return order
+
+    assert [id(t) for t in ad.graph(L)] == [id(t) for t in recursive(L)]
+
+
+def test_dual_matmul_refuses_more_than_two_axes():
+    """numpy would stack 3-D operands along the axis Dual keeps for directions: refused, as Tensor does."""
+    stacked = ad.Dual(np.ones((2, 3, 4)), np.ones((1, 2, 3, 4)))
+    with pytest.raises(ValueError, match="vectors and matrices only"):
+        stacked @ np.ones((4, 2))
+    with pytest.raises(ValueError, match="vectors and matrices only"):
+        np.ones((5, 3)) @ ad.Dual(np.ones((2, 3, 4)), np.ones((1, 2, 3, 4)))
+
+
+def finite_difference_jacobian(f, x, h=1e-6):
+    """Column j: the central difference of f along entry j of x (entries in numpy's order)."""
+    x = np.asarray(x, dtype=float)
+    columns = []
+    for j in range(x.size):
+        step = np.zeros(x.size)
+        step[j] = h
+        step = step.reshape(x.shape)
+        columns.append((np.ravel(f(x + step)) - np.ravel(f(x - step))) / (2 * h))
+    return np.stack(columns, axis=1)
+
+
+@pytest.mark.parametrize(
+    "x_shape,make_f",
+    [
+        ((3,), lambda W: lambda v: (W[:4, :3] @ v).tanh()),  # vector to vector: 4-by-3
+        ((3,), lambda W: lambda v: (v * v).mean()),  # vector to scalar: 1-by-3
+        ((2, 3), lambda W: lambda M: (M @ W[:3, :2]).tanh()),  # matrix to matrix: 4-by-6
+        ((2,), lambda W: lambda v: (W[:3, :2] @ v) * (W[:3, :2] @ v)),  # 3-by-2, not square
+    ],
+)
+def test_forward_jacobian_is_m_by_n_and_matches_finite_differences(x_shape, make_f):
+    rng = np.random.default_rng(8)
+    W, x = rng.normal(size=(4, 4)), rng.normal(size=x_shape)
+    f = make_f(W)
+    J = ad.jacobian_forward(f, x)
+
+    def plain(v):  # the value alone: the same function through a Dual with one direction, ignored
+        return f(ad.Dual(v, np.zeros((1, *np.shape(v))))).value
+
+    m = np.size(plain(x))
+    assert J.shape == (m, x.size)
+    np.testing.assert_allclose(J, finite_difference_jacobian(plain, x), rtol=1e-6, atol=1e-8)
+
+
+def test_backward_recomputes_where_torch_would_accumulate():
+    """Two backward() calls on two different losses: the second gradient is the second loss's alone."""
+    x = ad.Tensor(np.array([1.0, 2.0]))
+    (x * x).mean().backward()
+    (x * 3.0).mean().backward()
+    np.testing.assert_allclose(x.grad, [1.5, 1.5])  # d mean(3x)/dx, not 1.5 + x from the first loss

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from live_math._internal import published
 from scripts.project_copy import build, copy_project
 
 WRITING = Path(__file__).parent / "writing"
@@ -107,8 +108,12 @@ def test_excerpts_and_feeds_show_no_raw_citation_or_reference(writing_site):
 
 def test_the_cards_and_sidenotes_assets_are_served_and_nothing_else_is_fetched(writing_site):
     html = (writing_site / POST_URL / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<script src="[./]*assets/javascripts/cards\.js"', html)
-    assert re.search(r'href="[./]*assets/stylesheets/writing\.css"', html)
+    # Published by the plugin from its package, linked without a line in mkdocs.yml.
+    assert re.search(r'<script src="[./]*assets/live-math/cards\.js"', html)
+    assert re.search(r'href="[./]*assets/live-math/writing\.css"', html)
+    package = Path(published.__file__).parent
+    for name in ("cards.js", "writing.css", "slider_figure.js", "slider.css", "notebook.css"):
+        assert (writing_site / "assets/live-math" / name).read_bytes() == (package / name).read_bytes()
     assert not list(writing_site.rglob("*.bib")), "bibliographies are sources, not pages"
 
 

@@ -62,6 +62,12 @@ class ChoiceWithOff(c.Choice):
         return super().run_validation("off" if value is False else value)
 
 
+MISSING_MODULE = (
+    "install its package into the Python environment that runs MkDocs; a module of the site's own belongs in "
+    "one of the folders of execution.helpers"
+)
+
+
 class ExecutionConfig(base.Config):
     """Where and how the posts' ``python exec="on"`` fences run."""
 
@@ -72,6 +78,8 @@ class ExecutionConfig(base.Config):
     """Folders of Python helpers that snippets import (``import snippets.x``), relative to ``mkdocs.yml``.
     Their parent is on the snippets' import path, their files key the cache, and their modules are
     imported afresh by every build, so ``mkdocs serve`` sees an edit."""
+    missing_module = c.Type(str, default=MISSING_MODULE)
+    """What a snippet's ``ModuleNotFoundError`` tells the writer to do, after naming the module."""
     cache_packages = c.ListOfItems(c.Type(str), default=["markdown-exec", "numpy", "matplotlib"])
     """Distributions whose versions key the execution cache: those whose output a post shows."""
     memory = Size("2 GiB")
@@ -116,21 +124,51 @@ class MathConfig(base.Config):
     """Where in the site KaTeX's stylesheet and fonts are published."""
 
 
+CHECKS_HELP = "the live-math plugin's documentation, 'Checks'"
+
+
 class ChecksConfig(base.Config):
     """What the build checks before it publishes (see checks/checker.py)."""
 
     enabled = c.Type(bool, default=True)
-    """Check sources, pages and stylesheets; every problem fails the build, listed together with its fix."""
+    """Check sources, pages and stylesheets; every problem fails the build, listed together with its fix.
+    Off, none of the checks below runs; on, each runs unless turned off on its own."""
+    help = c.Type(str, default=CHECKS_HELP)
+    """Where a writer reads about the problems a failed build lists: the last line of its message."""
+    sources = c.Type(bool, default=True)
+    """Source files are UTF-8 with their code fences closed, no two pages share a URL, the feed's date keys."""
     front_matter = c.Type(bool, default=True)
-    """Check every blog post's front matter values (dates, authors, categories, …) before anything runs."""
+    """Check every page's front matter keys, and every blog post's values (dates, authors, categories, …),
+    before anything runs."""
+    html_balance = c.Type(bool, default=True)
+    """Every element a page's content opens is closed (an unclosed ``<div>`` swallows the rest of the page)."""
+    figures = c.Type(bool, default=True)
+    """Snippets' figures: markup printed as Markdown (needs ``html="true"``), opaque white backgrounds."""
+    tables = c.Type(bool, default=True)
+    """Every Markdown table of a page's content (written, or printed by a snippet) became a ``<table>``."""
+    math = c.Type(bool, default=True)
+    """No raw TeX (``$$``, ``\\(``) is left untypeset on a published page."""
+    external_resources = c.Type(bool, default=True)
+    """Nothing in a page's content or in the site's own stylesheets (under ``docs_dir``) loads from another host."""
+    theme_resources = c.Type(bool, default=False)
+    """The external-resource check covers the theme's templates (overrides included) and stylesheets too."""
     anchors = c.Type(bool, default=True)
     """Take over MkDocs' check of links to anchors, to list the anchors the target page does have."""
+    duplicate_ids = c.Type(bool, default=True)
+    """Fail on an id that is on two elements of a published page (links to it reach only the first)."""
 
 
 class NotebookConfig(base.Config):
     """Each page with live snippets as a Jupyter notebook the reader can download."""
 
-    enabled = c.Type(bool, default=True)
+    enabled = c.Optional(c.Type(bool))
+    """Unset: on with Material, whose page layout has the link's place (under the title) and its style; off with
+    other themes, where the link would be a line of the page's content. ``true`` or ``false`` decides."""
+
+
+def notebooks_on(enabled: bool | None, theme_name: str | None) -> bool:
+    """Whether pages get notebooks: ``notebook.enabled`` if the site set it, else whether the theme is Material."""
+    return enabled if enabled is not None else theme_name == "material"
 
 
 class SpeedConfig(base.Config):
@@ -148,7 +186,7 @@ class WritingConfig(base.Config):
     """Numbered equations, figure references, citations (see CONTRIBUTING.md for the syntax)."""
 
     enabled = c.Type(bool, default=True)
-    bibliography = c.Type(str, default="blog/references.bib")
+    bibliography = c.Type(str, default="references.bib")
     """The site-wide BibTeX file, relative to ``docs_dir``; a post adds its own with ``bibliography:``.
     If it does not exist, only posts' own files are read."""
     style = c.Type(str, default="ieee")

@@ -2,11 +2,12 @@
 
 on_startup        note whether this is `mkdocs serve` (which keeps one instance, one KaTeX and the workers'
                   snapshots across rebuilds)
-on_config         under serve, let MkDocs log again what an earlier rebuild logged; date the build by the
-                  last commit (before other plugins read the date); open the build cache (before other
-                  plugins make template environments, which it keeps compiled)
+on_config         under serve, let MkDocs log again what an earlier rebuild logged; link the features' stylesheets
+                  and scripts from every page; date the build by the last commit (before other plugins read the
+                  date); open the build cache (before other plugins make template environments, which it keeps
+                  compiled)
 on_pre_build      check the sources; start execution and math for this build
-on_files          publish KaTeX's stylesheet and fonts
+on_files          publish KaTeX's stylesheet and fonts, and the features' own stylesheets and scripts (published/)
 on_nav            check that no two pages share a URL; find every page's snippets and start running those
                   the cache lacks, in worker processes
 on_page_markdown  number the page's equations and citations; take its snippet outputs (in page order)
@@ -34,10 +35,11 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from live_math._internal import published
 from live_math._internal.caching import cache_dir, new_build
 from live_math._internal.checks.checker import PASSED_KIND, Checker
 from live_math._internal.checks.front_matter import check_blog_posts
-from live_math._internal.config import LiveMathConfig, project_dir
+from live_math._internal.config import LiveMathConfig, notebooks_on, project_dir
 from live_math._internal.execution.executor import Executor, parse_timeout
 from live_math._internal.execution.sessions import Limits
 from live_math._internal.execution.snapshots import Snapshots
@@ -103,6 +105,10 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             internals.install()
             self.store = Store(self.cache_dir / "build.sqlite")
             internals.theme_envs = ThemeEnvs(self.store, read=not self.fresh)
+        published.link(config, *published.assets(self._features(config), self._katex_css()))
+        if self.config.writing.enabled and "attr_list" not in config.markdown_extensions:
+            # References and citations are written as Markdown links with classes (writing/cards.py).
+            config.markdown_extensions.append("attr_list")
         execution = self.config.execution
         if execution.enabled:
             timeout = execution.timeout
@@ -122,8 +128,9 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 snapshots=self.snapshots,
                 snapshot_limit=execution.snapshots if self.serving else 0,  # a plain build edits nothing
                 freeze=execution.freeze,
+                missing_module=execution.missing_module,
             )
-            if self.config.notebook.enabled:
+            if notebooks_on(self.config.notebook.enabled, config.theme.name):
                 self.notebooks = NotebookMaker(
                     self.project, self.executor, config.site_url or "", self.cache_dir / "notebooks"
                 )
@@ -157,7 +164,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         if self.checker:
             self.checker.check_sources(config)
         elif self.config.checks.front_matter:
-            check_blog_posts(config)
+            check_blog_posts(config, self.config.checks.help)
         if self.executor:
             # Here rather than in on_config: markdown-exec adds its fences in its own on_config.
             self.executor.install(config.mdx_configs)
@@ -190,7 +197,17 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.files = files
         if self.config.math.enabled:
             self.typesetter.add_assets(files, config)
+        published.publish(files, config, self._features(config))
         return files
+
+    def _features(self, config) -> list[str]:
+        """The features that are on and have files of their own to publish (published/)."""
+        on = {name: bool(self.config[name].enabled) for name in published.FEATURES}
+        on["notebook"] = on["execution"] and notebooks_on(self.config.notebook.enabled, config.theme.name)
+        return [name for name in published.FEATURES if on[name]]
+
+    def _katex_css(self) -> str | None:
+        return f"{self.config.math.assets_dir}/katex.min.css" if self.config.math.enabled else None
 
     @event_priority(-100)  # after the blog's on_nav, which puts the posts (but not the drafts) back in the site
     def on_nav(self, nav, config, files):

@@ -163,7 +163,7 @@ def test_the_lock_satisfies_every_declared_dependency():
         if "==" in line and not line.startswith("#"):
             name, version = line.split("==")
             pins[re.sub(r"[-_.]+", "-", name).lower()] = version
-    declared = metadata.requires("live-math")
+    declared = metadata.requires("mkdocs-live-math")
     assert declared, "the editable install of live-math is missing: run `make setup`"
     for text in declared:
         requirement = Requirement(text.split(";")[0])
@@ -177,10 +177,10 @@ def test_setuptools_accepts_the_layout(tmp_path):
     command = [sys.executable, "-c", "import setuptools; setuptools.setup()", "egg_info", "--egg-base", str(tmp_path)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    sources = (tmp_path / "live_math.egg-info" / "SOURCES.txt").read_text().split()
+    sources = (tmp_path / "mkdocs_live_math.egg-info" / "SOURCES.txt").read_text().split()
     assert "live_math/_internal/plugin.py" in sources
     assert not [s for s in sources if s.startswith(("snippets/", "tests/", "scripts/", "node_modules/"))]
-    entry_points = (tmp_path / "live_math.egg-info" / "entry_points.txt").read_text()
+    entry_points = (tmp_path / "mkdocs_live_math.egg-info" / "entry_points.txt").read_text()
     assert "live-math = live_math:LiveMathPlugin" in entry_points
 
 

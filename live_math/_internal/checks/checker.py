@@ -4,7 +4,8 @@
     on_nav            two pages with one URL (the blog gives posts their URLs in its on_files)
     on_page_content   the page's own HTML: unclosed tags, printed markup that needed html="true", white figures,
                       Markdown tables that were not made into tables
-    on_post_page      the finished page, templates included: formulas (see math/katex.py), raw TeX, remote loads
+    on_post_page      the finished page, templates included: formulas (see math/katex.py), raw TeX, remote loads,
+                      an id on two elements
     on_post_build     anchors, stylesheets; then every problem found since on_nav, in one error
 
 Source problems stop the build before any snippet runs; the others are independent of each other and
@@ -21,7 +22,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from live_math._internal.checks import anchors, dates, figures, front_matter, html, sources
+from live_math._internal.checks import anchors, dates, figures, front_matter, html, ids, sources
 from live_math._internal.checks import math as math_checks
 from live_math._internal.checks.report import Report, shorten
 from live_math._internal.config import project_dir
@@ -42,7 +43,7 @@ class Checker:
 
     def __init__(self, config, options, store=None):
         self.options = options
-        self.report = Report()
+        self.report = Report(help=options.help)
         self.project = project_dir(config)
         self.pages: dict[str, object] = {}  # src_uri -> File, to trace a problem on a listing page to its post
         self.anchor_level = anchors.take_over(config) if options.anchors else logging.DEBUG
@@ -75,14 +76,19 @@ class Checker:
 
     def check_sources(self, config) -> None:
         with self.report.timing("sources"):
-            sources.check_sources(config, self.report)
+            if self.options.sources or self.options.front_matter:
+                options = self.options
+                sources.check_sources(config, self.report, fences=options.sources, front_matter=options.front_matter)
             if self.options.front_matter:  # a file that is not UTF-8 is left to the sources check
                 for problem in front_matter.blog_post_problems(config):
                     self.report.add(*problem.split(": ", 1))
-            dates.check_feed_config(config, self.report)
+            if self.options.sources:
+                dates.check_feed_config(config, self.report)
         self.report.raise_problems()
 
     def check_urls(self, files, config) -> None:
+        if not self.options.sources:
+            return
         with self.report.timing("urls"):
             sources.check_unique_urls(files, config, self.report)
         self.report.raise_problems()
@@ -98,14 +104,14 @@ class Checker:
                 self._check_content(content, page)
 
     def _check_content(self, content: str, page) -> None:
-        printed = figures.printed_markup(content)
+        printed = figures.printed_markup(content) if self.options.figures else []
         for name in dict.fromkeys(printed):
             self.report.add(
                 self.where(page, lambda md, name=name: figures.snippet_line(md, name)),
                 f"a snippet printed <{name}> as Markdown, which splits it into paragraphs and breaks it",
                 'add html="true" to the fence, so what it prints is inserted as HTML',
             )
-        if not printed:  # markup broken by Markdown is unbalanced too: one report is enough
+        if self.options.html_balance and not printed:  # markup broken by Markdown is unbalanced too: one report
             for _line, tag, what in html.unbalanced_tags(content):
                 name = tag.strip("</>").split()[0]
                 self.report.add(
@@ -116,19 +122,19 @@ class Checker:
                     f"close it with </{name}> where it should end "
                     '(a snippet\'s html="true" output is inserted as written)',
                 )
-        for delimiter in tables.unmade_tables(content):
+        for delimiter in tables.unmade_tables(content) if self.options.tables else ():
             self.report.add(
                 self.where(page, lambda md, d=delimiter: _header_line(md, d) or figures.snippet_line(md, "|")),
                 f"a Markdown table was published as plain text: no <table> was made of it ('{shorten(delimiter)}')",
                 "leave a blank line before the table (right under a line of text it is read as part of that "
                 "paragraph), and give the header row as many cells as the |---| row",
             )
-        if figures.opaque_white_figures(content):
+        if self.options.figures and figures.opaque_white_figures(content):
             self.report.add(
                 self.where(page, figures.background_line),
                 "a figure has an opaque white background, which shows as a white block in dark mode",
-                "draw it with the helpers of snippets/plotting.py: `with matplotlib.rc_context(STYLE)` and "
-                "`to_svg(fig, name, alt)` give a transparent background and text in the page's colour",
+                "save it with a transparent background (matplotlib: `savefig(..., transparent=True)`) and its "
+                "text in the page's colour (`currentColor`), so it reads in light and dark mode alike",
             )
 
     def add_formula_problems(self, problems) -> None:
@@ -144,14 +150,26 @@ class Checker:
                 self._check_page(output, page, config)
 
     def _check_page(self, output: str, page, config) -> None:
-        for delimiter, text in math_checks.untypeset_math(output):
+        for delimiter, text in math_checks.untypeset_math(output) if self.options.math else ():
             self.report.add(
                 self.where(page, lambda md, d=delimiter, t=text: math_checks.source_line(t, d, md)),
                 f"math left untypeset: raw {delimiter} in '{shorten(text.strip(), 60)}'",
                 "put display math ($$ … $$) on lines of its own with a blank line before and after; "
                 "inline math is $…$ on one line",
             )
-        for _line, what in html.remote_resources(output):
+        if self.options.duplicate_ids and (repeated := ids.repeated_ids(output)):
+            self.report.add(
+                self.where(page, lambda md: _line_of(md, f'id="{repeated[0][0]}"')),
+                f"{ids.describe(repeated)} on more than one element of {page.file.dest_uri}; an id names one "
+                "element, and links to it (labels, SVG references) reach only the first",
+                "give each element its own id; if the page's source does not repeat it, what repeats it "
+                "(a snippet's output, a template) needs the fix",
+            )
+        if not self.options.external_resources:
+            return
+        # By default what the page's content brings (its Markdown, its snippets' output); the theme's
+        # templates are the site's choice of theme, checked with theme_resources.
+        for _line, what in html.remote_resources(output if self.options.theme_resources else page.content or ""):
             url = what.split('="', 1)[1].split('"', 1)[0] if '="' in what else what.rsplit(" ", 1)[-1]
             self.report.add(
                 self.locate_remote(url, page, config),
@@ -194,8 +212,8 @@ class Checker:
         with self.report.timing("anchors"):
             anchors.check_anchors(files, config, self.anchor_level, self.report)
         with self.report.timing("html"):
-            for file in files:
-                if file.dest_uri.endswith(".css") and file.abs_src_path:
+            for file in files if self.options.external_resources else ():
+                if file.dest_uri.endswith(".css") and self._own_or_checked(file, config):
                     css = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
                     for line, url in html.remote_in_css(css):
                         self.report.add(
@@ -206,6 +224,14 @@ class Checker:
         if stats := os.environ.get("BLOG_CHECK_STATS"):
             self.report.write_stats(stats)
         self.report.raise_problems()
+
+    def _own_or_checked(self, file, config) -> bool:
+        """Whether ``file`` is the site's own (under docs_dir), or the theme's with theme_resources on."""
+        if not file.abs_src_path:
+            return False
+        if self.options.theme_resources:
+            return True
+        return Path(file.abs_src_path).resolve().is_relative_to(Path(config.docs_dir).resolve())
 
     @contextmanager
     def _passed_before(self, stage: str, text: str):

@@ -230,7 +230,7 @@ def _posts_of(blog, docs_dir: Path) -> list[Path]:
     return sorted(post_dir.rglob("*.md"))
 
 
-def check_blog_posts(config) -> None:
+def check_blog_posts(config, help: str = "") -> None:
     """Raise PluginError listing every problem of every post of every blog plugin of the site."""
     problems = blog_post_problems(config)
     if problems:
@@ -238,7 +238,7 @@ def check_blog_posts(config) -> None:
         raise PluginError(
             f"{count} post(s) need fixing before the site can be built:\n  "
             + "\n  ".join(problems)
-            + "\nSee CONTRIBUTING.md, 'Front matter'."
+            + (f"\nSee {help}." if help else "")
         )
 
 

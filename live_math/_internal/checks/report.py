@@ -37,7 +37,8 @@ def shorten(text: str, limit: int = 80) -> str:
 class Report:
     """Problems of one build, in the order found, each listed once (a post's excerpt is on several pages)."""
 
-    def __init__(self):
+    def __init__(self, help: str = ""):
+        self.help = help  # where the writer reads about these problems (checks.help)
         self.problems: dict[Problem, None] = {}
         self.seconds: dict[str, float] = defaultdict(float)
         self.added = 0  # every problem added, repeats included: whether one check found anything
@@ -63,8 +64,8 @@ class Report:
         listing = "\n".join(str(p) for p in self.problems)
         self.problems = {}
         raise PluginError(
-            f"{len(files)} file(s) need fixing before the site can be published:\n{listing}\n"
-            "See CONTRIBUTING.md, 'When the build fails'."
+            f"{len(files)} file(s) need fixing before the site can be published:\n{listing}"
+            + (f"\nSee {self.help}." if self.help else "")
         )
 
     def write_stats(self, path: str) -> None:

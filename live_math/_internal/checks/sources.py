@@ -121,8 +121,9 @@ def check_front_matter_keys(text: str, label: str, known: dict[str, str], report
         )
 
 
-def check_sources(config, report: Report) -> None:
-    """Check every Markdown source of the site."""
+def check_sources(config, report: Report, *, fences: bool = True, front_matter: bool = True) -> None:
+    """Check every Markdown source of the site: its encoding, and its code fences and front matter keys
+    unless turned off (checks.sources, checks.front_matter)."""
     project = project_dir(config)
     known = known_keys(config)
     for path in markdown_sources(Path(config.docs_dir)):
@@ -130,7 +131,7 @@ def check_sources(config, report: Report) -> None:
         text = decode(path.read_bytes(), label, report)
         if text is None:
             continue
-        if fence := unclosed_fence(text):
+        if fences and (fence := unclosed_fence(text)):
             line, opening = fence
             report.add(
                 f"{label}:{line}",
@@ -138,7 +139,8 @@ def check_sources(config, report: Report) -> None:
                 "so everything after it is shown as code (or run as a snippet)",
                 f"close it with a line `{FENCE.match(opening)['fence']}` after its last line of code",
             )
-        check_front_matter_keys(text, label, known, report)
+        if front_matter:
+            check_front_matter_keys(text, label, known, report)
 
 
 def check_unique_urls(files, config, report: Report) -> None:

@@ -59,6 +59,7 @@ from markdown_exec import formatter as markdown_exec_formatter
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
+from live_math._internal.config import MISSING_MODULE
 from live_math._internal.execution.cache import (
     Entry,
     ExecutionCache,
@@ -80,6 +81,7 @@ from live_math._internal.execution.frozen import (
     write_frozen,
 )
 from live_math._internal.execution.limits import format_size, parse_seconds
+from live_math._internal.execution.output_ids import page_unique_ids
 from live_math._internal.execution.runner import show_source
 from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, fence_location, plan_page
 from live_math._internal.execution.snapshots import Snapshots
@@ -158,6 +160,7 @@ class Executor:
         snapshots: Snapshots | None = None,
         snapshot_limit: int = 0,
         freeze: str = "off",
+        missing_module: str = "",
     ):
         self.limits = limits
         self.sandbox = sandbox
@@ -169,6 +172,7 @@ class Executor:
         self.snapshots = snapshots
         self.snapshot_limit = snapshot_limit
         self.freeze = freeze
+        self.missing_module = missing_module  # execution.missing_module: what to do about an import that fails
         self.starting = threading.Lock()
         self.build: Build | None = None
 
@@ -292,14 +296,16 @@ class Executor:
             location = block.location
             if block.problem is not None:
                 problem = _inline_failure(block.problem, plan, block) if fence.inline else block.problem
-                raise SnippetError(_failure_message(location, problem, self.limits))
+                raise SnippetError(_failure_message(location, problem, self.limits, self.missing_module))
             results = plan.future.result() if plan.future is not None and index <= plan.last_miss else {}
             outcome = results.get(index)
             if isinstance(outcome, Failure):
                 if outcome.kind == "setup" and outcome.error != "SandboxError":
                     raise PluginError(f"live-math: {outcome.headline}")
                 outcome = _inline_failure(outcome, plan, block) if fence.inline else outcome
-                raise SnippetError(_failure_message(location, outcome, _block_limits(block, self.limits)))
+                raise SnippetError(
+                    _failure_message(location, outcome, _block_limits(block, self.limits), self.missing_module)
+                )
             if block.entry is not None:
                 entry = block.entry
                 (build.frozen if block.frozen else build.cached).append(location)
@@ -482,7 +488,7 @@ class Executor:
         if code != src:
             raise SnippetError(f"{location}: the code that ran is not the code shown; please report this as a bug")
         if location in build.html:
-            return build.html[location]
+            return page_unique_ids(build.html[location], md)
         rendering = rendering_key(build.markdown, language, options)
         if entry.rendering == rendering:
             html = entry.html
@@ -501,7 +507,7 @@ class Executor:
         # The blog converts a post once more for every listing that shows it: give them the same HTML.
         if _reusable(html):
             build.html[location] = html
-        return html
+        return page_unique_ids(html, md)
 
 
 def parse_timeout(text, origin: str) -> float:
@@ -529,7 +535,7 @@ def _reusable(html: str) -> bool:
     return not HEADING.search(html) and not NUMBERED_ID.search(html)
 
 
-def _failure_message(location: str, failure: Failure, limits: Limits) -> str:
+def _failure_message(location: str, failure: Failure, limits: Limits, missing_module: str = "") -> str:
     """``file:line: what happened``, the snippet's traceback, and what to do about it."""
     lines = [f"{location}: {failure.headline}", *failure.details]
     limit_options = "on its fence, or for every snippet under execution: of the live-math plugin in mkdocs.yml"
@@ -541,10 +547,7 @@ def _failure_message(location: str, failure: Failure, limits: Limits) -> str:
             " set execution.sandbox: available in mkdocs.yml to run snippets with what the machine enforces."
         )
     elif failure.module:
-        lines.append(
-            f"  No module named {failure.module!r} can be imported: a package must be added to pyproject.toml"
-            " and requirements.lock (then `make setup`); a helper of the blog belongs in snippets/."
-        )
+        lines.append(f"  No module named {failure.module!r} can be imported: {missing_module or MISSING_MODULE}.")
     elif failure.kind == "timeout":
         lines.append(
             '  Give this block more time with timeout="SECONDS" on its fence; the default for every snippet is'

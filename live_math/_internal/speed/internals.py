@@ -36,6 +36,10 @@ BUILD_LOG_DUPLICATES the ``mkdocs.utils.DuplicateFilter`` that ``mkdocs/__main__
                  earlier rebuild had showed only "Aborted with a BuildError!". :func:`forget_logged_messages`
                  empties the set when a build starts: each build still logs a message once. ProperDocs'
                  command line puts the same filter on ``properdocs.commands.build``.
+HIGHLIGHT_BLOCK_COUNT pymdownx.highlight.HighlightExtension.pygments_code_block: the number of the last code
+                 block highlighted in the current conversion (-1 at its start), registered among the page
+                 Markdown's ``registeredExtensions``; execution/output_ids.py numbers snippets' code blocks
+                 on from it.
 
 The wrappers call the original whenever no cache is active (``active``, ``html_reads``), so builds without
 the plugin, or before it started, are untouched.
@@ -75,6 +79,16 @@ BLOG_PAGER_NAME = ("material.plugins.blog.plugin", "BlogPlugin.on_page_context.<
 active = None  # the RenderCache of the build under way, set by the plugin for the build's duration
 html_reads = None  # the HtmlReads of the build under way, likewise
 theme_envs = None  # the ThemeEnvs of the build under way, likewise (set from on_config, before plugins translate)
+
+
+def page_highlighter(md):
+    """The HighlightExtension of HIGHLIGHT_BLOCK_COUNT registered on ``md``, or None (no pymdownx.highlight)."""
+    from pymdownx.highlight import HighlightExtension
+
+    for extension in getattr(md, "registeredExtensions", ()):
+        if isinstance(extension, HighlightExtension) and hasattr(extension, "pygments_code_block"):
+            return extension
+    return None
 
 
 def excerpt_links(excerpt):

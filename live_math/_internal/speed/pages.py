@@ -35,7 +35,7 @@ from live_math._internal.execution.cache import markdown_fingerprint
 from live_math._internal.speed.internals import excerpt_links
 from live_math._internal.speed.keys import key_of, toc_tokens, version
 
-FORMAT = 1  # raise when an entry's layout or meaning changes
+FORMAT = 2  # raise when an entry's layout or meaning changes (2: snippets' code blocks and SVG ids are page-unique)
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-exec", "pygments")
 KINDS = ("page", "excerpt")
 NUMBERED_ID = re.compile(r'id="exec-\d+--')

@@ -1,8 +1,8 @@
 """The markup of cross-references and citations, which the site's cards script shows as hover/focus cards.
 
 A reference is an ordinary link to the element it names (an equation, a figure, a reference entry), so it
-works with no JavaScript; ``assets/javascripts/cards.js`` finds links with these classes and shows a copy
-of their target in a card while the link is hovered or focused (Escape hides it).
+works with no JavaScript; ``cards.js`` (published/, linked by the plugin) finds links with these classes and
+shows a copy of their target in a card while the link is hovered or focused (Escape hides it).
 """
 
 from __future__ import annotations

@@ -163,3 +163,19 @@ def test_properdocs_command_line_filters_its_build_log_the_same_way():
 
     assert properdocs_build.log.name in internals.BUILD_LOGGERS
     assert "build.log.addFilter(utils.DuplicateFilter())" in inspect.getsource(properdocs_main._enable_warnings)
+
+
+def test_highlight_counts_a_conversions_code_blocks_on_its_registered_extension():
+    """HIGHLIGHT_BLOCK_COUNT: the number in a line anchor is the extension's count, -1 before the first block."""
+    import markdown
+
+    md = markdown.Markdown(
+        extensions=["pymdownx.highlight", "pymdownx.superfences"],
+        extension_configs={"pymdownx.highlight": {"anchor_linenums": True}},
+    )
+    highlighter = internals.page_highlighter(md)
+    assert highlighter is not None and highlighter.pygments_code_block == -1
+    html = md.convert("```python\na = 1\n```\n\n```python\nb = 2\n```\n")
+    assert highlighter.pygments_code_block == 1
+    assert 'id="__codelineno-1-1"' in html and highlighter.getConfigs()["anchor_linenums"] is True
+    assert internals.page_highlighter(markdown.Markdown()) is None

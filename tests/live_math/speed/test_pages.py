@@ -97,9 +97,9 @@ def test_a_warm_build_is_byte_identical_to_a_build_without_caches(tmp_path):
     assert warm.returncode == 0, warm.stderr[-4000:]
     # Every page and excerpt came from the cache but the links post's and its 3 listings': its printed heading
     # has an id numbered by markdown-exec's count of conversions, so it is converted every time.
-    assert "pages: 1 pages converted, 43 from cache, 3 excerpts converted, 90 from cache" in warm.stderr, warm.stderr
+    assert "pages: 1 pages converted, 44 from cache, 3 excerpts converted, 90 from cache" in warm.stderr, warm.stderr
     # Its HTML is the same as before, so nothing read back from a page's HTML and no template is redone.
-    reused = "; 0 search/read-time parses, 75 from cache; 0 templates rendered, 44 from cache\n"
+    reused = "; 0 search/read-time parses, 76 from cache; 0 templates rendered, 45 from cache\n"
     assert reused in warm.stderr, warm.stderr
     clean_build(project, tmp_path / "clean", tmp_path / "clean-cache")
     assert differences(tmp_path / "warm", tmp_path / "clean") == []

@@ -115,7 +115,8 @@
   // themselves), placed in a margin that the stylesheet opens on very wide screens only.
   function layoutSidenotes() {
     document.querySelectorAll(".lm-sidenote").forEach(function (note) { note.remove(); });
-    var article = document.querySelector("article.md-content__inner");
+    // Material's article, else the main content of another theme (mkdocs, readthedocs: role="main").
+    var article = document.querySelector("article.md-content__inner") || document.querySelector("[role=main], main");
     var calls = article ? article.querySelectorAll("a.footnote-ref") : [];
     var active = WIDE.matches && calls.length > 0;
     document.body.classList.toggle("lm-sidenotes", active);
