@@ -64,4 +64,7 @@ def test_every_fence_option_is_documented():
 def test_the_readme_links_to_the_page_and_the_page_has_every_section():
     assert "docs/plugin.md" in README
     headings = re.findall(r"^## (.+)$", DOC, re.M)
-    assert headings == ["Installation", "Options", "Fence options", "Checks", "Limits"]
+    assert headings == [
+        "Installation", "Options", "Fence options", "Values in the text", "The sandbox", "Frozen outputs", "Checks",
+        "Limits",
+    ]  # fmt: skip
