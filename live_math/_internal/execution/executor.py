@@ -253,8 +253,8 @@ class Executor:
                 for plan in plans:
                     ran = plan.future.result()
                     for index, block in enumerate(plan.blocks):
-                        outcomes[block.fence.index] = (block.fence, block.location, ran.get(index))
-                results[path] = [outcomes[fence.index] for fence in fences]
+                        outcomes[id(block.fence)] = (block.fence, block.location, ran.get(index))  # values share lines
+                results[path] = [outcomes[id(fence)] for fence in fences]
             return results
         finally:
             self.abort()

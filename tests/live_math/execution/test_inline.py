@@ -208,3 +208,23 @@ def test_a_measured_value_is_marked_as_a_measurement_and_refused_in_a_formula(tm
     site.edit("m.md", sentence, "$t = `{py measured} 1`$")
     result = site.build()
     assert result.returncode != 0 and "a measured value cannot sit in a formula" in result.stderr
+
+
+def test_values_sharing_a_line_are_frozen_and_verified_each_for_itself(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from scripts.project_copy import ROOT
+
+    site = Site(tmp_path, {"v.md": post("V", BLOCK.format(3) + "Twice: `{py} x` and `{py} x + 1`.")})
+    verify = [sys.executable, str(ROOT / "scripts" / "verify.py"), "-f", str(site.project / "mkdocs.yml")]
+    frozen = subprocess.run([*verify, "--refreeze"], capture_output=True, text=True, timeout=300)
+    assert frozen.returncode == 0, frozen.stdout + frozen.stderr
+    stored = json.loads((site.project / "frozen" / POSTS / "v.md.json").read_text())
+    assert [(block["at"].rsplit(":", 1)[-1], block["output"]) for block in stored["blocks"][1:]] == [
+        ("8", ["3"]),
+        ("21", ["4"]),
+    ]
+    checked = subprocess.run(verify, capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0 and f"{POSTS}/v.md: unchanged" in checked.stdout, checked.stdout
