@@ -67,7 +67,7 @@ def test_what_the_vjps_keep_is_the_hidden_values_and_the_residual(sizes, example
     x, y = rng.normal(size=(examples, sizes[0])), rng.normal(size=(examples, sizes[-1]))
     computed, given = costs.kept_for_vjps(nw.loss([Tensor(p) for p in params], x, y))
     assert computed == examples * (sum(sizes[1:-1]) + sizes[-1])
-    assert given == examples * sizes[0] + sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    assert given == examples * sizes[0] + sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
 
 
 def test_a_sum_keeps_nothing():
