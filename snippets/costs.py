@@ -125,7 +125,7 @@ def kept_for_vjps(output) -> tuple[int, int]:
     kept = {}
     for tensor in graph(output):
         rule = _KEPT.get(tensor.op)
-        for read in (tensor.parents if rule == "operands" else (tensor,) if rule == "output" else ()):
+        for read in tensor.parents if rule == "operands" else (tensor,) if rule == "output" else ():
             kept[id(read)] = read
     computed = sum(t.value.size for t in kept.values() if t.parents)
     return computed, sum(t.value.size for t in kept.values() if not t.parents)
