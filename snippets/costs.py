@@ -9,6 +9,8 @@ from collections.abc import Callable
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from snippets.autodiff import graph
+
 
 def multiplications(shapes: list[tuple[int, int]], order: str) -> int:
     """Scalar multiplications needed to multiply matrices of the given shapes, left to right or right to left.
@@ -105,3 +107,25 @@ def time_chain_orders(sizes: list[int], layers: int, rng: np.random.Generator, b
             raise AssertionError(f"the two orders disagree for n={n}")
         results.append((n, best_time(forward, budget), best_time(reverse, budget)))
     return results
+
+
+# What each operation's vector-Jacobian product reads (Tensor.op → which values it must keep): a matrix
+# product both operands, an elementwise product both factors, tanh its own output (1 - tanh²), and a sum,
+# a difference or a mean nothing but shapes.
+_KEPT = {"@": "operands", "×": "operands", "tanh": "output"}
+
+
+def kept_for_vjps(output) -> tuple[int, int]:
+    """Numbers a reverse mode that keeps only what each vector-Jacobian product reads keeps for ``output``.
+
+    ``output`` is a Tensor (snippets.autodiff). Returns (computed, inputs): the kept values that were
+    computed on the way (activations, residuals), and those that were given (parameters, data), each
+    array counted once however many products read it.
+    """
+    kept = {}
+    for tensor in graph(output):
+        rule = _KEPT.get(tensor.op)
+        for read in tensor.parents if rule == "operands" else (tensor,) if rule == "output" else ():
+            kept[id(read)] = read
+    computed = sum(t.value.size for t in kept.values() if t.parents)
+    return computed, sum(t.value.size for t in kept.values() if not t.parents)

@@ -48,8 +48,8 @@ def forward_steps(w: float, x: float, y: float) -> list[tuple[str, str, float]]:
     r = a - y
     return [
         ("z = w\\,x", f"{w:g} \\times {_factor(x)}", z),
-        ("a = \\tanh z", f"\\tanh {z:.4f}", a),
-        ("r = a - y", f"{a:.4f} - {y:g}", r),
+        ("a = \\tanh z", f"\\tanh {_factor(z)}", a),
+        ("r = a - y", f"{_factor(a)} - {_factor(y)}", r),
         ("L = r^2", f"{_squared(r)}", r * r),
     ]
 
@@ -57,7 +57,8 @@ def forward_steps(w: float, x: float, y: float) -> list[tuple[str, str, float]]:
 def backward_steps(w: float, x: float, y: float) -> list[tuple[str, str, float]]:
     """The backward pass by hand, in plain floats: for each quantity, its name, the chain rule as TeX, dL/d(it).
 
-    A second implementation of what ``scalar_chain`` computes with the Tensor class.
+    A second implementation of what ``scalar_chain`` computes with the Tensor class. The operands are
+    written to six decimals, so that redoing each product by hand from them gives the value to four.
     """
     z = w * x
     a = float(np.tanh(z))
@@ -75,18 +76,23 @@ def backward_steps(w: float, x: float, y: float) -> list[tuple[str, str, float]]
     return [
         ("L", "1", dL),
         ("r", f"{d('L')} \\cdot 2r = 1 \\times 2 \\times {_factor(r)}", dr),
-        ("a", f"{d('r')} \\cdot 1 = {dr:.4f}", da),
-        ("y", f"{d('r')} \\cdot (-1) = {-dr:.4f}", dy),
-        ("z", f"{d('a')} \\cdot (1 - a^2) = {da:.4f} \\times (1 - {_squared(a)})", dz),
-        ("w", f"{d('z')} \\cdot x = {dz:.4f} \\times {_factor(x)}", dw),
-        ("x", f"{d('z')} \\cdot w = {dz:.4f} \\times {_factor(w)}", dx),
+        ("a", f"{d('r')} \\cdot 1 = {_number(dr)}", da),
+        ("y", f"{d('r')} \\cdot (-1) = {_number(-dr)}", dy),
+        ("z", f"{d('a')} \\cdot (1 - a^2) = {_factor(da)} \\times (1 - {_squared(a)})", dz),
+        ("w", f"{d('z')} \\cdot x = {_factor(dz)} \\times {_factor(x)}", dw),
+        ("x", f"{d('z')} \\cdot w = {_factor(dz)} \\times {_factor(w)}", dx),
     ]
 
 
 def _factor(v: float) -> str:
-    """A number to multiply by in TeX, in parentheses when negative."""
-    return f"{v:.4g}" if v >= 0 else f"({v:.4g})"
+    """An operand in TeX, as ``_number`` writes it, in parentheses when negative."""
+    return _number(v) if v >= 0 else f"({_number(v)})"
+
+
+def _number(v: float) -> str:
+    """A number to six decimals without trailing zeros: what the tables print for a step's operands."""
+    return f"{v:.6f}".rstrip("0").rstrip(".")
 
 
 def _squared(v: float) -> str:
-    return f"{v:.4f}^2" if v >= 0 else f"({v:.4f})^2"
+    return f"{_factor(v)}^2"

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 from snippets import costs
+from snippets import network as nw
+from snippets.autodiff import Tensor
 
 
 @pytest.mark.parametrize("n,k", [(1, 1), (3, 2), (10, 4), (100, 7)])
@@ -53,3 +55,21 @@ def test_best_times_ranks_a_slower_function_slower():
 
     result = costs.best_times({"fast": lambda: None, "slow": lambda: time.sleep(0.005)}, rounds=3)
     assert result["slow"] >= 0.005 > result["fast"]
+
+
+@pytest.mark.parametrize("sizes,examples", [([1, 16, 16, 1], 128), ([2, 3, 4, 1], 5), ([3, 1], 7)])
+def test_what_the_vjps_keep_is_the_hidden_values_and_the_residual(sizes, examples):
+    """Counted by hand for an MLP with a squared error: each hidden layer's tanh outputs (read by its own
+    derivative and by the next matrix product) and the residual; given: the input, the weights (the biases
+    are only added, so nothing reads them)."""
+    rng = np.random.default_rng(0)
+    params = nw.init_params(sizes, rng)
+    x, y = rng.normal(size=(examples, sizes[0])), rng.normal(size=(examples, sizes[-1]))
+    computed, given = costs.kept_for_vjps(nw.loss([Tensor(p) for p in params], x, y))
+    assert computed == examples * (sum(sizes[1:-1]) + sizes[-1])
+    assert given == examples * sizes[0] + sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+
+
+def test_a_sum_keeps_nothing():
+    a, b = Tensor(np.ones(3)), Tensor(np.ones(3))
+    assert costs.kept_for_vjps((a + b - a).mean()) == (0, 0)

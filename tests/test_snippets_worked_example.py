@@ -75,3 +75,28 @@ def test_the_text_alternative_names_every_step_in_computing_order():
     positions = [text.index(f"{step} = ") for step in ("z = w × x", "a = tanh(z)", "r = a − y", "L = r × r")]
     assert positions == sorted(positions)
     assert "∂L/∂x = 0.1099" in text and "∂L/∂L = 1.0000" in text
+
+
+def _redo_by_hand(tex: str) -> float:
+    """The arithmetic after the last '=' of a table entry (or the whole entry), as a reader would redo it."""
+    expression = tex.rsplit("=", 1)[-1].replace("\\times", "*").replace("^2", "**2")
+    tanh = "\\tanh"
+    if expression.strip().startswith(tanh):
+        expression = "np.tanh(" + expression.strip().removeprefix(tanh) + ")"
+    return float(eval(expression, {"np": np}))  # noqa: S307 - our own helper's TeX, not input
+
+
+@pytest.mark.parametrize("w,x,y", [(0.5, 2.0, 0.5), (-1.3, 0.4, 0.9), (2.0, -0.7, -0.2)])
+def test_every_entry_can_be_redone_by_hand_from_its_printed_operands(w, x, y):
+    """The post prints each value to four decimals; the operands shown beside it must give those digits."""
+    for name, rule, value in backward_steps(w, x, y)[1:]:
+        assert f"{_redo_by_hand(rule):.4f}" == f"{value:.4f}", (name, rule, value)
+    for step, numbers, value in forward_steps(w, x, y):
+        assert f"{_redo_by_hand(numbers):.4f}" == f"{value:.4f}", (step, numbers, value)
+
+
+def test_four_decimal_operands_would_not_do():
+    """Why the operands carry six decimals: at four, 0.2197 × 2 is 0.4394, not the 0.4395 of dL/dw."""
+    dz = dict((name, value) for name, _, value in backward_steps(0.5, 2.0, 0.5))["z"]
+    dw = dict((name, value) for name, _, value in backward_steps(0.5, 2.0, 0.5))["w"]
+    assert f"{round(dz, 4) * 2:.4f}" != f"{dw:.4f}"

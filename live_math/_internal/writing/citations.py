@@ -54,6 +54,9 @@ CSL_FIELDS = {
     "organization": "publisher",
     "address": "publisher-place",
     "note": "note",
+    "type": "genre",  # a thesis's kind, "M.Sc. thesis"
+    "eventtitle": "event",  # biblatex's fields for a talk, with venue below
+    "venue": "publisher-place",  # where the event was (IEEE writes it after the event)
     "isbn": "ISBN",
     "issn": "ISSN",
     "doi": "DOI",
@@ -133,6 +136,8 @@ def _names(persons) -> list[dict]:
 def to_csl(key: str, entry) -> dict:
     """One pybtex entry as a CSL-JSON item."""
     item = {"id": key, "type": CSL_TYPES.get(entry.type.lower(), "article")}
+    if entry.type.lower() == "misc" and "eventtitle" in entry.fields:
+        item["type"] = "speech"  # a talk: styles write "presented at <event>"
     for field, value in entry.fields.items():
         field = field.lower()
         if field in ("doi", "url"):

@@ -109,3 +109,16 @@ def test_an_edition_in_words_or_as_an_ordinal_reads_2nd_ed(tmp_path, written):
 
 def test_an_edition_that_is_not_a_number_is_kept():
     assert edition_number("Revised") == "Revised"
+
+
+def test_a_talk_names_its_event_and_a_thesis_its_kind(tmp_path):
+    bib = tmp_path / "t.bib"
+    bib.write_text(
+        "@misc{t, author={A. Bee}, title={Slides}, year={2023}, eventtitle={ASE60}, venue={MIT}}\n"
+        "@mastersthesis{m, author={C. Dee}, title={Errors}, type={M.Sc. thesis}, school={Helsinki}, year={1970}}\n"
+        "@misc{r, author={E. Eff}, title={Code}, year={2020}}\n"
+    )
+    formatted = format_entries(["t", "m", "r"], load_bib(bib, "t.bib"), "ieee")
+    assert "presented at the ASE60, MIT" in formatted["t"]
+    assert "M.Sc. thesis, Helsinki, 1970" in formatted["m"]
+    assert "presented" not in formatted["r"]  # a misc without an event is no talk
