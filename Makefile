@@ -11,7 +11,7 @@ HOST := $(if $(filter command line,$(origin HOST)),$(HOST),127.0.0.1)
 PORT := $(if $(filter command line,$(origin PORT)),$(PORT),8000)
 
 .DEFAULT_GOAL := help
-.PHONY: help check-tools setup serve build test bench post lock clean clean-cache verify refreeze
+.PHONY: help check-tools setup serve build test bench post lock clean clean-cache verify refreeze preview
 
 help: ## list these targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -63,6 +63,12 @@ post: setup ## start a post: TITLE="…" [DESCRIPTION="…" CATEGORY=… AUTHOR=
 # Frozen outputs (frozen/, see CONTRIBUTING.md): verify runs pages afresh and compares; it never writes.
 verify: setup ## run posts' snippets afresh and compare with their frozen outputs [BASE=<git ref>: changed pages only]
 	$(BIN)/python scripts/verify.py $(if $(and $(call given,BASE),$(BASE)),--base $(call quote,BASE))
+
+# What the post check of a pull request shows (scripts/preview.py, the same script): the site in preview/, the
+# changed posts' frozen outputs verified, and a summary of each changed post.
+preview: setup ## build into preview/, verify the changed posts and summarize them, as the post check does [BASE=origin/main]
+	$(BIN)/python scripts/preview.py $(if $(and $(call given,BASE),$(BASE)),--base $(call quote,BASE)) \
+	  $(if $(and $(call given,SUMMARY),$(SUMMARY)),--summary $(call quote,SUMMARY))
 
 refreeze: setup ## run posts' snippets afresh and rewrite their frozen outputs [POST=docs/blog/posts/x.md; default: all]
 	$(BIN)/python scripts/verify.py --refreeze $(if $(call given,POST),$(call quote,POST))

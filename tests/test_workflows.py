@@ -38,7 +38,7 @@ def uses(workflow: dict) -> dict[str, str]:
     return {step["uses"].split("@")[0]: step["uses"] for step in steps(workflow) if "uses" in step}
 
 
-@pytest.fixture(params=["pr.yml", "deploy.yml"])
+@pytest.fixture(params=["pr.yml", "post.yml", "deploy.yml", "verify.yml"])
 def workflow_file(request) -> Path:
     return WORKFLOWS / request.param
 
@@ -61,12 +61,13 @@ def test_only_official_actions_no_secrets_and_no_pull_request_target(workflow_fi
     assert "pull_request_target" not in code
 
 
-def test_the_pr_check_runs_the_tests_read_only_on_pull_request():
+def test_the_engine_tests_run_read_only_on_pull_request_when_the_engine_changed():
     workflow = load("pr.yml")
     assert set(triggers(workflow)) == {"pull_request"}
-    assert workflow["permissions"] == {}  # nothing by default; the job asks for what it needs
-    (job,) = workflow["jobs"].values()
-    assert job["permissions"] == {"contents": "read"}
+    assert workflow["permissions"] == {}  # nothing by default; each job asks for what it needs
+    assert all(job["permissions"] == {"contents": "read"} for job in workflow["jobs"].values())
+    test = workflow["jobs"]["test"]
+    assert test["needs"] == "changes" and test["if"] == "needs.changes.outputs.engine == 'true'"
     assert re.search(r"^make test$", runs(workflow), re.M)
     assert re.search(r"apt-get install .*\bchromium\b", runs(workflow))
     checkout = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
@@ -95,8 +96,11 @@ def test_only_the_deploy_job_may_write_to_pages_and_it_runs_nothing_of_the_repos
 
 def test_nothing_is_published_that_fails_the_pr_check():
     deploy, pr = load("deploy.yml")["jobs"], load("pr.yml")["jobs"]
-    # The deploy's test job is the PR check's job, field for field (the fork guard aside).
-    assert {k: v for k, v in deploy["test"].items() if k != "if"} == pr["test"]
+    # The deploy's test job is the engine tests' job, field for field (the guards that decide whether it runs aside):
+    # on main it always runs.
+    assert {k: v for k, v in deploy["test"].items() if k != "if"} == {
+        k: v for k, v in pr["test"].items() if k not in ("if", "needs")
+    }
     assert "test" in deploy["build"]["needs"]
     assert deploy["deploy"]["needs"] == "build"
 
@@ -173,8 +177,58 @@ def test_every_job_that_runs_snippets_requires_the_sandbox(workflow_file):
     running = [
         job
         for job in workflow["jobs"].values()
-        if any(re.search(r"\bmake (test|build)\b", step.get("run", "")) for step in job.get("steps", []))
+        if any(re.search(r"\bmake (test|build|verify|preview)\b", step.get("run", "")) for step in job["steps"])
     ]
     assert running, "no job of this workflow builds the site"
     for job in running:
         assert job.get("env", {}).get("LIVE_MATH_SANDBOX") == "required", job
+
+
+def test_the_post_check_builds_verifies_uploads_the_preview_and_summarizes_read_only():
+    workflow = load("post.yml")
+    assert set(triggers(workflow)) == {"pull_request"} and workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"} and job["env"]["CI"] == "true"
+    (preview,) = [step for step in job["steps"] if "make preview" in step.get("run", "")]
+    assert preview["run"] == 'make preview BASE="$BASE" SUMMARY="$GITHUB_STEP_SUMMARY"'
+    assert preview["env"]["BASE"] == "${{ github.event.pull_request.base.sha }}"
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}  # the base commit is needed
+    (cache,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    assert job["steps"].index(cache) < job["steps"].index(preview)
+    assert all(f"'{lock}'" in cache["with"]["key"] for lock in ("requirements.lock", "package-lock.json"))
+    assert {".venv", "node_modules"} <= set(cache["with"]["path"].split())
+    (upload,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert job["steps"].index(upload) > job["steps"].index(preview) and upload["with"]["path"] == "preview"
+    assert upload["if"] == "${{ !cancelled() }}"  # a failed check still uploads what it built
+
+
+ENGINE_FILES = [
+    "live_math/_internal/plugin.py", "snippets/autodiff.py", "scripts/build.py", "tests/test_build.py",
+    "overrides/main.html", "docs/assets/javascripts/cards.js", ".github/workflows/pr.yml", ".ci/run", "mkdocs.yml",
+    "pyproject.toml", "requirements.lock", "package.json", "package-lock.json", "Makefile",
+]  # fmt: skip
+POST_FILES = ["docs/blog/posts/x.md", "frozen/docs/blog/posts/x.md.json", "docs/blog/posts/data/points.csv"]
+
+
+def test_the_engine_paths_cover_what_the_build_and_tests_read_and_not_the_posts():
+    from scripts.project_copy import COPIED
+
+    (step,) = [s for s in load("pr.yml")["jobs"]["changes"]["steps"] if s.get("id") == "paths"]
+    engine = re.compile(step["env"]["ENGINE"])
+    assert "$ENGINE" in step["run"] and "$BASE" in step["run"]
+    root = WORKFLOWS.parent.parent
+    # Every top-level file or folder a build reads (as the tests copy a project) but the posts' own folder.
+    read = [name for name in COPIED if name != "docs"] + ["live_math", "scripts", "tests", ".github"]
+    for name in read:
+        sample = f"{name}/x" if (root / name).is_dir() else name
+        assert engine.search(sample), f"{sample} changes the engine but would not run its tests"
+    assert all(engine.search(path) for path in ENGINE_FILES), [p for p in ENGINE_FILES if not engine.search(p)]
+    assert not any(engine.search(path) for path in POST_FILES)
+
+
+def test_dependency_updates_come_weekly_for_actions_python_and_npm():
+    config = yaml.safe_load((WORKFLOWS.parent / "dependabot.yml").read_text())
+    updates = {update["package-ecosystem"]: update for update in config["updates"]}
+    assert set(updates) == {"github-actions", "pip", "npm"}
+    assert all(update["schedule"]["interval"] == "weekly" and update["directory"] == "/" for update in updates.values())
