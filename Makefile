@@ -29,7 +29,7 @@ setup: $(VENV)/.installed node_modules/.installed ## install .venv/ and node_mod
 # The pinned tree first, then this repository's plugin package (live_math/) as an editable install.
 $(VENV)/.installed: requirements.lock pyproject.toml | check-tools
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	# The distribution was called live-math before 0.3.0: its install and metadata would register the plugin twice.
 	$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y live-math
 	rm -rf live_math.egg-info
@@ -80,10 +80,12 @@ test: setup ## run every test (unit, build, browser)
 bench: setup ## measure build speed and page weight (a few minutes) [ARGS=--quick]
 	$(BIN)/python scripts/bench.py $(ARGS)
 
-lock: $(VENV)/.installed ## re-pin requirements.lock after editing pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[blog,test]"
-	{ echo "# Every Python package of the build and the tests, pinned. Regenerate after changing pyproject.toml:"; \
-	  echo "#   make lock"; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock
+lock: $(VENV)/.installed ## re-pin requirements.lock, with every file's hash, after editing pyproject.toml
+	{ echo "# Every Python package of the build and the tests, pinned, with the hashes of its files: pip refuses a file"; \
+	  echo "# whose hash differs. Regenerate after changing the dependencies in pyproject.toml:"; echo "#   make lock"; echo; \
+	  $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-annotate \
+	    --no-emit-index-url --no-emit-find-links --extra blog --extra test --output-file - pyproject.toml; \
+	} > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 clean: ## remove site/ (keeps .cache/, .venv/ and node_modules/)
 	rm -rf site .site-new-* .site-old-*

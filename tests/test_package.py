@@ -89,7 +89,11 @@ def installed(tmp_path_factory) -> Path:
     bin_dir = work / "venv" / "bin"
     wheel = work / "dist" / built[0]
     pip = [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    run([*pip, "-c", str(ROOT / "requirements.lock"), str(wheel), "mkdocs-material", "matplotlib"])
+    # The lock's versions as constraints; without their hashes, which pip would demand of the wheel too.
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = work / "constraints.txt"
+    pins.write_text("\n".join(re.findall(r"^[A-Za-z0-9][\w.-]*==[^\s\\]+", lock, re.M)) + "\n", encoding="utf-8")
+    run([*pip, "-c", str(pins), str(wheel), "mkdocs-material", "matplotlib"])
     show = "import live_math; print(live_math.__version__, live_math.__file__)"
     shown = run([str(bin_dir / "python"), "-c", show], cwd=work)  # not from here: `-c` puts the cwd on sys.path
     installed_version, location = shown.stdout.split()

@@ -160,7 +160,7 @@ def test_pre_commit_runs_the_locked_ruff_with_the_projects_excludes():
     root = WORKFLOWS.parent.parent
     config = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
     lock = (root / "requirements.lock").read_text()
-    locked = re.search(r"^ruff==(\S+)$", lock, re.M).group(1)
+    locked = re.search(r"^ruff==([^\s\\]+)", lock, re.M).group(1)
     (ruff,) = [repo for repo in config["repos"] if repo["repo"] == "https://github.com/astral-sh/ruff-pre-commit"]
     assert ruff["rev"] == f"v{locked}"
     hooks = {hook["id"]: hook for hook in ruff["hooks"]}
@@ -232,3 +232,14 @@ def test_dependency_updates_come_weekly_for_actions_python_and_npm():
     updates = {update["package-ecosystem"]: update for update in config["updates"]}
     assert set(updates) == {"github-actions", "pip", "npm"}
     assert all(update["schedule"]["interval"] == "weekly" and update["directory"] == "/" for update in updates.values())
+
+
+def test_every_locked_package_carries_its_hashes_and_the_install_requires_them():
+    root = WORKFLOWS.parent.parent
+    lock = (root / "requirements.lock").read_text()
+    pins = re.findall(r"^([A-Za-z0-9][\w.-]*)==(\S+) \\\n((?:    --hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", lock, re.M)
+    requirements = [line for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)]
+    assert len(pins) == len(requirements) > 50, "a pinned package without a hash"
+    makefile = (root / "Makefile").read_text()
+    assert re.search(r"pip install .*--require-hashes -r requirements\.lock", makefile)
+    assert "--generate-hashes" in makefile  # `make lock` writes them again
