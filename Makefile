@@ -73,8 +73,10 @@ preview: setup ## build into preview/, verify the changed posts and summarize th
 refreeze: setup ## run posts' snippets afresh and rewrite their frozen outputs [POST=docs/blog/posts/x.md; default: all]
 	$(BIN)/python scripts/verify.py --refreeze $(if $(call given,POST),$(call quote,POST))
 
-test: setup ## run every test (unit, build, browser)
-	$(BIN)/python -m pytest
+# On every core (pytest-xdist): a test file's tests run in one process, the files spread over the cores in no
+# fixed order, so a test that leans on another's leftovers shows up.
+test: setup ## run every test (unit, build, browser), on every core
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Build-speed and page-weight figures for this machine (a few minutes); `make bench ARGS=--quick` for a rough run.
 bench: setup ## measure build speed and page weight (a few minutes) [ARGS=--quick]

@@ -140,29 +140,30 @@ def test_properdocs_builds_the_same_pages(built_site, tmp_path):
     assert b"ProperDocs" in (site / "index.html").read_bytes(), "the comparison must be against a ProperDocs build"
 
 
+def locked_pins() -> dict[str, str]:
+    """``requirements.lock``'s pins, by canonical name (lower case, runs of ``-_.`` as one ``-``)."""
+    lock = (ROOT / "requirements.lock").read_text()
+    pins = re.findall(r"^([A-Za-z0-9][\w.-]*)==([^\s\\;]+)", lock, re.M)
+    return {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in pins}
+
+
 def test_the_lock_is_exactly_what_is_installed():
-    """`make lock` writes `pip freeze --exclude-editable`; the venv `make setup` made from the lock must match it,
-    so a package installed by hand (or missing from the lock) shows up here before it leaks into a lock."""
+    """`make setup` installs the lock (pip, setuptools and wheel included); the venv must hold exactly it, so a
+    package installed by hand (or missing from the lock) shows up here before it leaks into a lock."""
     frozen = subprocess.run(
-        [sys.executable, "-m", "pip", "freeze", "--exclude-editable", "--disable-pip-version-check"],
+        [sys.executable, "-m", "pip", "freeze", "--all", "--exclude-editable", "--disable-pip-version-check"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
-    locked = [line for line in (ROOT / "requirements.lock").read_text().split() if line and not line.startswith("#")]
-    # A comment line's words are dropped above only if it starts with '#'; keep the pins alone.
-    locked = [line for line in locked if "==" in line]
-    assert sorted(frozen, key=str.lower) == sorted(locked, key=str.lower)
+    installed = {re.sub(r"[-_.]+", "-", line.split("==")[0]).lower(): line.split("==")[1] for line in frozen}
+    assert installed == locked_pins()
 
 
 def test_the_lock_satisfies_every_declared_dependency():
     from packaging.requirements import Requirement
 
-    pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.split("==")
-            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    pins = locked_pins()
     declared = metadata.requires("mkdocs-live-math")
     assert declared, "the editable install of live-math is missing: run `make setup`"
     for text in declared:
