@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 
 from live_math._internal.sandbox import processes, seccomp
+from live_math._internal.sandbox.libc import C, failure
 
 try:  # imported here, by the workers' parent, so that no worker pays for it
     import landlockpy
@@ -89,10 +90,9 @@ def _last_capability() -> int:
 
 def _drop_capabilities(last: int) -> None:
     """Give up every capability, from the bounding set too, so that running a program cannot regain them."""
-    libc = ctypes.CDLL(None, use_errno=True)
     for capability in range(last + 1):
-        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # refused without CAP_SETPCAP: nothing to drop then
+        C.prctl(PR_CAPBSET_DROP, capability, None, 0, 0)  # refused without CAP_SETPCAP: nothing to drop then
     header = (ctypes.c_uint32 * 2)(CAPABILITY_VERSION_3, 0)
     nothing = (ctypes.c_uint32 * 6)()
-    if libc.capset(header, nothing) != 0:
-        raise OSError(ctypes.get_errno(), "capset")
+    if C.capset(header, nothing) != 0:
+        raise failure("capset")

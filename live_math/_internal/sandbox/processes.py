@@ -15,10 +15,11 @@ kernel); where it is missing, the whole ``/proc`` is read for parent ids instead
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 from pathlib import Path
+
+from live_math._internal.sandbox.libc import C, failure
 
 PR_SET_CHILD_SUBREAPER = 36
 CHILDREN_FILES = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists()
@@ -27,9 +28,8 @@ ROUNDS = 64  # passes of stop-then-look before the kill; each pass stops all tha
 
 def become_subreaper() -> None:
     """Make the calling process the parent of every process orphaned below it."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+    if C.prctl(PR_SET_CHILD_SUBREAPER, 1, None, 0, 0) != 0:
+        raise failure("prctl(PR_SET_CHILD_SUBREAPER)")
 
 
 def children(pid: int) -> set[int]:

@@ -22,6 +22,8 @@ import errno
 import platform
 import struct
 
+from live_math._internal.sandbox.libc import C, failure
+
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
@@ -77,19 +79,26 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
     return [*instructions, (RETURN, 0, 0, SECCOMP_RET_ALLOW)]
 
 
+def _compiled(machine: str) -> bytes:
+    return b"".join(struct.pack("HBBI", *instruction) for instruction in program(machine))
+
+
+# Built once, by the workers' parent: each worker only hands it to the kernel.
+FILTER = _compiled(platform.machine()) if supported() else b""
+
+
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
 def install() -> None:
     """Apply the filter to the calling process (and, by inheritance, everything it starts). Sets no_new_privs,
     which an unprivileged filter needs. Raises OSError if the kernel refuses it."""
-    code = b"".join(struct.pack("HBBI", *instruction) for instruction in program(platform.machine()))
-    filters = ctypes.create_string_buffer(code)
-
-    class Program(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-    fprog = Program(len(code) // 8, ctypes.addressof(filters))
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
-    no_new_privs = libc.prctl(PR_SET_NO_NEW_PRIVS, 1, None, 0, 0)
-    if no_new_privs != 0 or libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
-        number = ctypes.get_errno()
-        raise OSError(number, f"seccomp: {errno.errorcode.get(number, number)}")
+    if not FILTER:
+        raise OSError(errno.ENOSYS, f"seccomp: no filter for {platform.machine()}")
+    filters = ctypes.create_string_buffer(FILTER, len(FILTER))
+    fprog = _Program(len(FILTER) // 8, ctypes.addressof(filters))
+    if C.prctl(PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0:
+        raise failure("prctl(PR_SET_NO_NEW_PRIVS)")
+    if C.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
+        raise failure("seccomp")
