@@ -156,13 +156,23 @@ def test_mkdocs_command_line_filters_repeated_build_messages_through_a_set_that_
 
 
 def test_properdocs_command_line_filters_its_build_log_the_same_way():
+    import json
+    import subprocess
+    import sys
+
     import pytest
 
-    properdocs_main = pytest.importorskip("properdocs.__main__")
-    from properdocs.commands import build as properdocs_build
-
-    assert properdocs_build.log.name in internals.BUILD_LOGGERS
-    assert "build.log.addFilter(utils.DuplicateFilter())" in inspect.getsource(properdocs_main._enable_warnings)
+    pytest.importorskip("properdocs")
+    # In a process of its own: importing ProperDocs' command line makes every later `import mkdocs.…` of the
+    # process load ProperDocs' module instead, which would break the tests that run after this one here.
+    probe = (
+        "import inspect, json; import properdocs.__main__ as main; from properdocs.commands import build; "
+        "print(json.dumps([build.log.name, inspect.getsource(main._enable_warnings)]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    logger_name, source = json.loads(result.stdout)
+    assert logger_name in internals.BUILD_LOGGERS
+    assert "build.log.addFilter(utils.DuplicateFilter())" in source
 
 
 def test_highlight_counts_a_conversions_code_blocks_on_its_registered_extension():
