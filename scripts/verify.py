@@ -5,10 +5,11 @@
     scripts/verify.py --refreeze [PAGE ...]        make refreeze [POST=docs/blog/posts/x.md]
 
 Verify runs every snippet of the chosen pages afresh, in a new empty cache, and compares each block's output
-with the one frozen in ``frozen/<page>.json`` (a block marked ``measured="true"``, whose numbers no two runs
-repeat, only has to print something). It prints one line per page, ``unchanged``, ``changed`` (the first
-differing block as ``post.md:LINE`` with the frozen and the fresh output, shortened), ``failed`` (the error),
-``missing`` or ``stale`` (the frozen file does not match the page's snippets: refreeze it), and exits with
+with the one frozen in ``frozen/<page>.json`` (a block marked ``measured="true"`` or a value written
+``{py measured}``, whose numbers no two runs repeat, only has to print something). It prints one line per
+page, ``unchanged``, ``changed`` (the first differing block as ``post.md:LINE`` with the frozen and the fresh
+output, shortened), ``failed`` (the error), ``missing`` or ``stale`` (the frozen file does not match the
+page's snippets: refreeze it), and exits with
 status 1 unless every page is unchanged. Verify never writes a frozen file.
 
 Pages: those named, else every page with executable fences (and then a frozen file left without its page
@@ -110,7 +111,7 @@ def compare(path: str, frozen: Frozen | None, fresh: list[tuple], key: str, exec
     for (fence, location, output), stored in zip(fresh, frozen.blocks, strict=True):
         if stored.failed:
             return "changed", f"{location}: frozen as failed, runs now"
-        if stored.measured or _truthy(fence.inputs.get("measured")):
+        if stored.measured or measured(fence):
             if not output.strip() and stored.output.strip():
                 return "changed", f"{location}: a measurement was frozen, nothing is printed now"
             continue
@@ -168,10 +169,7 @@ def refreeze(executor: Executor, root: Path, pages: dict[str, str]) -> int:
             worst = 1
             continue
         fences = [fence for fence, _, _ in fresh]
-        blocks = [
-            FrozenBlock(location, output, measured=_truthy(fence.inputs.get("measured")))
-            for fence, location, output in fresh
-        ]
+        blocks = [FrozenBlock(location, output, measured=measured(fence)) for fence, location, output in fresh]
         codes = [fence.code for fence in fences]
         key = page_key(fences, executor.helpers, root, path)
         write_frozen(
@@ -225,6 +223,11 @@ def _first_difference(frozen: str, fresh: str) -> str:
 
 def _shorten(line: str) -> str:
     return line if len(line) <= SHOWN else line[: SHOWN - 1] + "…"
+
+
+def measured(fence) -> bool:
+    """Whether ``fence`` prints a measurement: a fence marked ``measured="true"``, or a value ``{py measured}``."""
+    return _truthy(fence.inputs.get("measured")) or (fence.inline is not None and fence.inline.measured)
 
 
 def _truthy(option: str | None) -> bool:

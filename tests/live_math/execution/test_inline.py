@@ -228,3 +228,20 @@ def test_values_sharing_a_line_are_frozen_and_verified_each_for_itself(tmp_path)
     ]
     checked = subprocess.run(verify, capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0 and f"{POSTS}/v.md: unchanged" in checked.stdout, checked.stdout
+
+
+def test_a_measured_value_is_frozen_as_a_measurement_and_verify_only_asks_it_to_print(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from scripts.project_copy import ROOT
+
+    body = '```python exec="on" silent="true"\nimport time\n```\n\nNow: `{py measured} time.perf_counter_ns()`.'
+    site = Site(tmp_path, {"t.md": post("T", body)})
+    verify = [sys.executable, str(ROOT / "scripts" / "verify.py"), "-f", str(site.project / "mkdocs.yml")]
+    assert subprocess.run([*verify, "--refreeze"], capture_output=True, text=True, timeout=300).returncode == 0
+    stored = json.loads((site.project / "frozen" / POSTS / "t.md.json").read_text())
+    assert [block["measured"] for block in stored["blocks"]] == [False, True]
+    checked = subprocess.run(verify, capture_output=True, text=True, timeout=300)  # a new time: still unchanged
+    assert checked.returncode == 0 and f"{POSTS}/t.md: unchanged" in checked.stdout, checked.stdout
