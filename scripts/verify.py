@@ -46,7 +46,7 @@ from live_math._internal.execution.frozen import (
     refresh_command,
     write_frozen,
 )
-from live_math._internal.execution.sessions import OWN_OPTIONS, Failure
+from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, is_measurement
 from live_math._internal.execution.workers import Zygotes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ def compare(path: str, frozen: Frozen | None, fresh: list[tuple], key: str, exec
     for (fence, location, output), stored in zip(fresh, frozen.blocks, strict=True):
         if stored.failed:
             return "changed", f"{location}: frozen as failed, runs now"
-        if stored.measured or measured(fence):
+        if stored.measured or is_measurement(fence):
             if not output.strip() and stored.output.strip():
                 return "changed", f"{location}: a measurement was frozen, nothing is printed now"
             continue
@@ -169,7 +169,7 @@ def refreeze(executor: Executor, root: Path, pages: dict[str, str]) -> int:
             worst = 1
             continue
         fences = [fence for fence, _, _ in fresh]
-        blocks = [FrozenBlock(location, output, measured=measured(fence)) for fence, location, output in fresh]
+        blocks = [FrozenBlock(location, output, measured=is_measurement(fence)) for fence, location, output in fresh]
         codes = [fence.code for fence in fences]
         key = page_key(fences, executor.helpers, root, path)
         write_frozen(
@@ -223,15 +223,6 @@ def _first_difference(frozen: str, fresh: str) -> str:
 
 def _shorten(line: str) -> str:
     return line if len(line) <= SHOWN else line[: SHOWN - 1] + "…"
-
-
-def measured(fence) -> bool:
-    """Whether ``fence`` prints a measurement: a fence marked ``measured="true"``, or a value ``{py measured}``."""
-    return _truthy(fence.inputs.get("measured")) or (fence.inline is not None and fence.inline.measured)
-
-
-def _truthy(option: str | None) -> bool:
-    return (option or "false").lower() not in {"", "no", "off", "false", "0"}
 
 
 def _git(root: Path, *args: str) -> str:

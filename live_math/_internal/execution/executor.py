@@ -83,7 +83,16 @@ from live_math._internal.execution.frozen import (
 from live_math._internal.execution.limits import format_size, parse_seconds
 from live_math._internal.execution.output_ids import page_unique_ids
 from live_math._internal.execution.runner import show_source
-from live_math._internal.execution.sessions import OWN_OPTIONS, Failure, Limits, Plan, Runs, fence_location, plan_page
+from live_math._internal.execution.sessions import (
+    OWN_OPTIONS,
+    Failure,
+    Limits,
+    Plan,
+    Runs,
+    fence_location,
+    is_measurement,
+    plan_page,
+)
 from live_math._internal.execution.snapshots import Snapshots
 from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
 from live_math._internal.sandbox.policy import Sandbox
@@ -311,6 +320,9 @@ class Executor:
                 (build.frozen if block.frozen else build.cached).append(location)
                 if outcome is not None:
                     build.replayed.append(location)
+                    if isinstance(outcome, str) and is_measurement(fence):
+                        # Replayed, it measured again: the page shows this run's numbers, never two runs' mixed.
+                        entry = Entry(outcome)
             elif outcome is None:
                 raise SnippetError(f"{location}: this snippet was not run, because the build was stopped")
             else:
@@ -325,7 +337,7 @@ class Executor:
                 values.append((fence.inline.start, fence.inline.end, text))
                 shown.append(None if fence.inline.measured else entry.output)  # for the notebook, as fences
                 continue
-            if _truthy(fence.inputs.get("measured")):
+            if is_measurement(fence):
                 build.measured.add(location)
             tags[fence.index] = f'{TAG}="{location}"'
         build.values[path] = shown
@@ -598,10 +610,6 @@ def _block_limits(block, defaults: Limits) -> Limits:
     spec = block.spec or {}
     timeout, memory = spec.get("timeout", defaults.timeout), spec.get("memory", defaults.memory)
     return Limits(timeout, memory, spec.get("max_output", defaults.max_output))
-
-
-def _truthy(option: str | None) -> bool:
-    return (option or "false").lower() not in {"", "no", "off", "false", "0"}
 
 
 def _without_front_matter(source: str) -> str:

@@ -115,6 +115,14 @@ def plan_page(
     return [*fences, *values], list(plans.values())
 
 
+def is_measurement(fence: Fence) -> bool:
+    """Whether ``fence`` prints a measurement of the building machine (a timing), which no two runs repeat: a
+    fence with ``measured="true"``, or an inline value written ``{py measured}``."""
+    if fence.inline is not None:
+        return fence.inline.measured
+    return (fence.inputs.get("measured") or "false").lower() not in {"", "no", "off", "false", "0"}
+
+
 def fence_location(path: str, fence: Fence) -> str:
     """``path:line`` of a fence, ``path:line:column`` of an inline value: how messages and reports name it."""
     return f"{path}:{fence.line}" + (f":{fence.inline.column}" if fence.inline is not None else "")
@@ -177,7 +185,8 @@ class Runs:
                 block = plan.blocks[index]
                 if self.stopped:
                     break
-                if block.fence.inline is not None and block.entry is not None:
+                inline = block.fence.inline
+                if inline is not None and block.entry is not None and not inline.measured:
                     continue  # a value already known changes nothing a later block starts from
                 key = (plan.path, plan.label, block.key)
                 snapshot = self.snapshots is not None and self.snapshots.get(key) is None

@@ -245,3 +245,24 @@ def test_a_measured_value_is_frozen_as_a_measurement_and_verify_only_asks_it_to_
     assert [block["measured"] for block in stored["blocks"]] == [False, True]
     checked = subprocess.run(verify, capture_output=True, text=True, timeout=300)  # a new time: still unchanged
     assert checked.returncode == 0 and f"{POSTS}/t.md: unchanged" in checked.stdout, checked.stdout
+
+
+def test_a_replayed_session_shows_the_numbers_of_its_new_run_everywhere(tmp_path):
+    body = (
+        '```python exec="on" session="s" measured="true"\nimport time\nt = time.perf_counter_ns()\nprint(t)\n```\n\n'
+        '```python exec="on" session="s"\nprint("second")\n```\n\nMeasured: `{py:s measured} t`.\n'
+    )
+    site = Site(tmp_path, {"r.md": post("Replay", body)})
+    site.build_ok()
+
+    def shown() -> tuple[str, str]:
+        soup = BeautifulSoup(site.page("replay"), "html.parser")
+        return soup.select_one("div.measured").get_text().strip(), soup.select_one("span.measured").get_text()
+
+    before = shown()
+    assert before[0] == before[1]
+    site.edit("r.md", 'print("second")', 'print("second, edited")')
+    stats = site.build_ok()
+    assert stats["replayed"] == [site.locations("r.md")[0]]  # the timing block ran again for its state
+    after = shown()
+    assert after[0] == after[1] != before[0]  # its new number, in its own output and in the text alike
