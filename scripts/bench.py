@@ -624,7 +624,9 @@ def profile_build(project: Path, label: str, top: int = 25) -> None:
 
     output = project / "build.prof"
     build(project, sys.executable, "-m", "cProfile", "-o", str(output))
-    print(f"\n## cProfile: {label}")
+    print(f"\n## cProfile: {label}\n\n| stage (inclusive, MkDocs process) | seconds |\n|---|--:|")
+    for stage, seconds in stage_seconds(output):
+        print(f"| {stage} | {seconds:.2f} |")
     for title, order, restriction in (
         ("by cumulative time", "cumulative", ()),
         ("by own time", "tottime", ()),
@@ -636,6 +638,45 @@ def profile_build(project: Path, label: str, top: int = 25) -> None:
         lines = [line for line in stream.getvalue().splitlines() if "(" in line or "ncalls" in line]
         lines = [line for line in lines if not any(wrapper in line for wrapper in PROFILE_WRAPPERS)]
         print(f"\n### {title}\n" + "\n".join(lines[: top + 1]).replace(str(Path(sys.prefix)), "<venv>"))
+
+
+# Where a build's time goes, by stage: (label, [(file path ending, function name), ...]). Each figure is the
+# inclusive (cumulative) time of those functions in the MkDocs process, so a stage nested in another (KaTeX in
+# the pages' templates and hooks) is also part of it; snippets run in worker processes, so for them the figure
+# is the time MkDocs waits for and renders their outputs.
+EXECUTOR, SEARCH = "execution/executor.py", "material/plugins/search/plugin.py"
+STAGES = [
+    ("whole build (mkdocs.commands.build.build)", [("mkdocs/commands/build.py", "build")]),
+    ("imports (anything imported during the build)", [("<frozen importlib._bootstrap>", "_find_and_load")]),
+    ("configuration (load_config, every on_config)", [("mkdocs/config/base.py", "load_config")]),
+    ("snippets: planning and waiting for workers", [(EXECUTOR, "plan_site"), (EXECUTOR, "run_page")]),
+    ("snippets: outputs rendered by markdown-exec", [(EXECUTOR, "render")]),
+    ("pages: Markdown converted (Page.render)", [("mkdocs/structure/pages.py", "render")]),
+    ("blog: excerpts converted for listings", [("material/plugins/blog/structure/__init__.py", "render")]),
+    ("pages: templates rendered and post-page hooks (_build_page)", [("mkdocs/commands/build.py", "_build_page")]),
+    ("math: KaTeX typesetting (typeset_page)", [("math/katex.py", "typeset_page")]),
+    ("checks (sources, pages, the site)", [("checks/checker.py", name) for name in ("check_sources", "check_content")]
+     + [("checks/checker.py", "check_page"), ("checks/checker.py", "finish")]),
+    ("notebooks (zips and links)", [("notebook/page.py", "add")]),
+    ("search index", [(SEARCH, "on_page_context"), (SEARCH, "on_post_build")]),
+    ("files written (mkdocs.utils.write_file)", [("mkdocs/utils/__init__.py", "write_file")]),
+]  # fmt: skip
+
+
+def stage_seconds(profile: Path) -> list[tuple[str, float]]:
+    """The STAGES' inclusive seconds in a cProfile file (functions of one stage added up)."""
+    import pstats
+
+    stats = pstats.Stats(str(profile)).stats
+    figures = []
+    for label, functions in STAGES:
+        seconds = sum(
+            cumulative
+            for (file, _, name), (_, _, _, cumulative, _) in stats.items()
+            if any(file.endswith(ending) and name == function for ending, function in functions)
+        )
+        figures.append((label, seconds))
+    return figures
 
 
 # Frames every build passes through (interpreter start, click): they only repeat the total.

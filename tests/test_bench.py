@@ -55,3 +55,19 @@ def test_the_slider_figure_is_cut_out_of_its_page_whole():
     figure = '<div class="live-slider" id="a"><div class="x"><div></div></div><p>note</p></div>'
     page = f"<main><div>before</div>{figure}<div>after</div></main>"
     assert bench.slider_markup(page) == figure
+
+
+def test_the_stages_of_a_profile_add_up_their_own_functions_only(tmp_path):
+    import cProfile
+
+    from mkdocs.utils import write_file
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for number in range(50):
+        write_file(b"x" * 1000, str(tmp_path / f"{number}.txt"))
+    profiler.disable()
+    profiler.dump_stats(str(tmp_path / "build.prof"))
+    stages = dict(bench.stage_seconds(tmp_path / "build.prof"))
+    assert stages["files written (mkdocs.utils.write_file)"] > 0
+    assert stages["math: KaTeX typesetting (typeset_page)"] == 0 and stages["notebooks (zips and links)"] == 0
