@@ -31,8 +31,10 @@ from live_math._internal.execution.runner import timeout_frames
 from live_math._internal.execution.zygote import FIXED_ENVIRONMENT
 
 # Seconds past a block's limit before the kill: faulthandler, inside the worker, writes the snippet's stack
-# at the limit itself, and this leaves it time to arrive. The kill never waits longer than this.
+# at the limit itself, and this leaves it time to arrive. On a busy machine a worker may start the block (and
+# its faulthandler timer) late: then the kill waits for the stack up to DUMP_GRACE more seconds, never longer.
 SLACK = 0.25
+DUMP_GRACE = 2.0
 STARTUP_TIMEOUT = 300.0  # seconds the zygote may take to import the preloaded packages (a cold disk is slow)
 
 
@@ -228,6 +230,8 @@ class Worker:
         if not self._send(block | {"snapshot": pause is not None}) or (pause and not self._send_fd(pause)):
             return self._died()
         if not self.channel.poll(block["timeout"] + SLACK):
+            if self.dump >= 0:
+                select.select([self.dump], [], [], DUMP_GRACE)  # readable as soon as faulthandler wrote
             self.kill()
             details = timeout_frames(self._read_dump(), self.root)
             return Failure("timeout", f"snippet timed out after {block['timeout']:g} s", details)
