@@ -50,7 +50,7 @@ import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape as html_escape
 from pathlib import Path
 
@@ -59,7 +59,6 @@ from markdown_exec import formatter as markdown_exec_formatter
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
-from live_math._internal.config import MISSING_MODULE
 from live_math._internal.execution.cache import (
     Entry,
     ExecutionCache,
@@ -80,7 +79,8 @@ from live_math._internal.execution.frozen import (
     provenance_line,
     write_frozen,
 )
-from live_math._internal.execution.limits import format_size, parse_seconds
+from live_math._internal.execution.limits import parse_seconds
+from live_math._internal.execution.messages import block_limits, failure_message, inline_failure
 from live_math._internal.execution.output_ids import page_unique_ids
 from live_math._internal.execution.runner import show_source
 from live_math._internal.execution.sessions import (
@@ -270,7 +270,7 @@ class Executor:
 
     def failure_message(self, location: str, failure: Failure) -> str:
         """What a failed block is reported with in a build: ``file:line: what happened``, traceback, what to do."""
-        return _failure_message(location, failure, self.limits)
+        return failure_message(location, failure, self.limits)
 
     def run_page(self, markdown: str, page) -> str:
         """Take every executable fence's output (from the cache or the page's runs) in page order, and tag
@@ -304,16 +304,16 @@ class Executor:
             block = plan.blocks[index]
             location = block.location
             if block.problem is not None:
-                problem = _inline_failure(block.problem, plan, block) if fence.inline else block.problem
-                raise SnippetError(_failure_message(location, problem, self.limits, self.missing_module))
+                problem = inline_failure(block.problem, plan, block) if fence.inline else block.problem
+                raise SnippetError(failure_message(location, problem, self.limits, self.missing_module))
             results = plan.future.result() if plan.future is not None and index <= plan.last_miss else {}
             outcome = results.get(index)
             if isinstance(outcome, Failure):
                 if outcome.kind == "setup" and outcome.error != "SandboxError":
                     raise PluginError(f"live-math: {outcome.headline}")
-                outcome = _inline_failure(outcome, plan, block) if fence.inline else outcome
+                outcome = inline_failure(outcome, plan, block) if fence.inline else outcome
                 raise SnippetError(
-                    _failure_message(location, outcome, _block_limits(block, self.limits), self.missing_module)
+                    failure_message(location, outcome, block_limits(block, self.limits), self.missing_module)
                 )
             if block.entry is not None:
                 entry = block.entry
@@ -545,71 +545,6 @@ def _reusable(html: str) -> bool:
     """Whether HTML made once may stand in for another conversion. Not if it has headings, which reach a
     page's table of contents only through markdown-exec's own conversion, nor ids numbered by it."""
     return not HEADING.search(html) and not NUMBERED_ID.search(html)
-
-
-def _failure_message(location: str, failure: Failure, limits: Limits, missing_module: str = "") -> str:
-    """``file:line: what happened``, the snippet's traceback, and what to do about it."""
-    lines = [f"{location}: {failure.headline}", *failure.details]
-    limit_options = "on its fence, or for every snippet under execution: of the live-math plugin in mkdocs.yml"
-    if failure.hint:
-        lines.append(f"  The snippet sandbox refused this: {failure.hint}.")
-    elif failure.error == "SandboxError":
-        lines.append(
-            "  This machine did not let the worker confine itself. Build on Linux 6.12 or later with Landlock, or"
-            " set execution.sandbox: available in mkdocs.yml to run snippets with what the machine enforces."
-        )
-    elif failure.module:
-        lines.append(f"  No module named {failure.module!r} can be imported: {missing_module or MISSING_MODULE}.")
-    elif failure.kind == "timeout":
-        lines.append(
-            '  Give this block more time with timeout="SECONDS" on its fence; the default for every snippet is'
-            " execution.timeout of the live-math plugin in mkdocs.yml (or BLOG_SNIPPET_TIMEOUT)."
-        )
-    elif failure.error == "MemoryError" or failure.signal == "SIGKILL":
-        cause = "It may have run out of memory: " if failure.signal == "SIGKILL" else ""
-        lines.append(
-            f"  {cause}a snippet may use {format_size(limits.memory)} beyond what its worker starts with. Use less,"
-            f' or set memory="4 GiB" {limit_options} (memory:).'
-        )
-    elif failure.kind == "died":
-        lines.append(
-            "  The process running the snippet ended without finishing it: os._exit(), os.abort() or a crash in"
-            " compiled code does that. Let the block end normally (raise an exception to fail the build)."
-        )
-    elif failure.kind == "output":
-        lines.append(
-            f"  A block may print {format_size(limits.max_output)}, which is already far more than a reader can"
-            f' read. Print a summary, or set max_output="4 MiB" {limit_options} (max_output:).'
-        )
-    elif failure.kind == "empty":
-        lines.append(
-            "  print() what the reader should see in the block itself (print() inside an imported module goes to"
-            " the terminal: have helpers return strings),\n"
-            '  or show the code with source="above", or mark a setup block that shows nothing with silent="true".'
-        )
-    return "\n".join(lines)
-
-
-def _inline_failure(failure: Failure, plan, block) -> Failure:
-    """``failure`` of the inline value ``block``, saying which value, and for a name it lacks, where it looked."""
-    inline = block.fence.inline
-    headline = f"inline value `{{py}} {inline.content}`: {failure.headline}"
-    details = list(failure.details)
-    if failure.error == "NameError" or failure.kind == "option":
-        fences = [str(other.fence.line) for other in plan.blocks if other.fence.inline is None]
-        where = f'session "{plan.label}"' if not plan.label.isdigit() else "the block"
-        looked = f"  It was evaluated in {where} of the code block(s) at line(s) {', '.join(fences)}" if fences else ""
-        details.append(
-            (looked + ". " if looked else "  ")
-            + "Put it after the block that computes the name, or name the session: `{py:NAME} expression`."
-        )
-    return replace(failure, headline=headline, details=details)
-
-
-def _block_limits(block, defaults: Limits) -> Limits:
-    spec = block.spec or {}
-    timeout, memory = spec.get("timeout", defaults.timeout), spec.get("memory", defaults.memory)
-    return Limits(timeout, memory, spec.get("max_output", defaults.max_output))
 
 
 def _without_front_matter(source: str) -> str:

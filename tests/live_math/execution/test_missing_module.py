@@ -2,7 +2,7 @@
 else advice that holds in any site, never this repository's files."""
 
 from live_math._internal.config import MISSING_MODULE, ExecutionConfig
-from live_math._internal.execution.executor import _failure_message
+from live_math._internal.execution.messages import failure_message
 from live_math._internal.execution.sessions import Limits
 from live_math._internal.execution.workers import Failure
 
@@ -11,7 +11,7 @@ LIMITS = Limits(60, 2**31, 2**20)
 
 
 def test_by_default_the_advice_names_no_file_of_this_repository():
-    message = _failure_message("docs/a.md:3", FAILURE, LIMITS)
+    message = failure_message("docs/a.md:3", FAILURE, LIMITS)
     assert message.startswith("docs/a.md:3: snippet raised ModuleNotFoundError")
     assert f"No module named 'nump' can be imported: {MISSING_MODULE}." in message
     for blog_only in ("pyproject.toml", "requirements.lock", "make setup", "snippets/"):
@@ -19,7 +19,7 @@ def test_by_default_the_advice_names_no_file_of_this_repository():
 
 
 def test_a_site_gives_its_own_advice():
-    message = _failure_message("docs/a.md:3", FAILURE, LIMITS, "add it to requirements.txt")
+    message = failure_message("docs/a.md:3", FAILURE, LIMITS, "add it to requirements.txt")
     assert "No module named 'nump' can be imported: add it to requirements.txt." in message
     assert MISSING_MODULE not in message
 
