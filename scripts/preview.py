@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.prose_in_code import count_prose  # noqa: E402 - after the path that finds it
+from scripts.verify import changed_since  # noqa: E402
 
 POSTS = "docs/blog/posts"
 # A change to one of these can change any post's outputs: every post is verified.
@@ -66,7 +67,7 @@ def changed_posts(root: Path, base: str | None) -> tuple[list[str], bool]:
     every = sorted(path.relative_to(root).as_posix() for path in (root / POSTS).glob("*.md"))
     if base is None:
         return every, True
-    changed = _changed_since(root, base)
+    changed = changed_since(root, base)
     posts = {path for path in changed if path.startswith(f"{POSTS}/") and path.endswith(".md")}
     posts |= {path.removeprefix("frozen/").removesuffix(".json") for path in changed if path.startswith("frozen/")}
     return sorted(posts & set(every)), any(path.startswith(EVERYTHING) for path in changed)
@@ -159,14 +160,6 @@ def main(argv: list[str] | None = None) -> int:
         with args.summary.open("a", encoding="utf-8") as out:
             out.write(text)
     return 0 if built.returncode == 0 and checked.returncode == 0 else 1
-
-
-def _changed_since(root: Path, base: str) -> set[str]:
-    run = ["git", "diff", "--name-only", "--no-renames", base, "--"]
-    tracked = subprocess.run(run, cwd=root, capture_output=True, text=True, check=True).stdout
-    others = ["git", "ls-files", "--others", "--exclude-standard"]
-    untracked = subprocess.run(others, cwd=root, capture_output=True, text=True, check=True).stdout
-    return set(tracked.splitlines()) | set(untracked.splitlines())
 
 
 def _front_matter(source: str) -> dict:

@@ -92,6 +92,7 @@ from live_math._internal.execution.sessions import (
     fence_location,
     is_measurement,
     plan_page,
+    without_front_matter,
 )
 from live_math._internal.execution.snapshots import Snapshots
 from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
@@ -218,7 +219,7 @@ class Executor:
                 source = file.content_string
             except (OSError, UnicodeDecodeError):
                 continue  # MkDocs reports it when it reads the page
-            markdown = _without_front_matter(source)
+            markdown = without_front_matter(source)
             path = self._path(file)
             fences, plans = self._plans(markdown, source, path)
             self.build.page_plans[path] = (markdown, fences, plans)
@@ -245,7 +246,7 @@ class Executor:
         try:
             for path, source in pages.items():
                 fences, plans = plan_page(
-                    _without_front_matter(source),
+                    without_front_matter(source),
                     source,
                     path,
                     root=root,
@@ -545,10 +546,3 @@ def _reusable(html: str) -> bool:
     """Whether HTML made once may stand in for another conversion. Not if it has headings, which reach a
     page's table of contents only through markdown-exec's own conversion, nor ids numbered by it."""
     return not HEADING.search(html) and not NUMBERED_ID.search(html)
-
-
-def _without_front_matter(source: str) -> str:
-    """The page's Markdown as MkDocs gives it to plugins: the source without its YAML front matter."""
-    from mkdocs.utils.meta import get_data
-
-    return get_data(source)[0]

@@ -85,7 +85,7 @@ def plan_page(
     read from it). An inline value joins the session it names, or that of the nearest fence above it."""
     fences = find_fences(markdown, source, OWN_OPTIONS)
     # From the file alone: the Markdown may have grown at its end (a References section).
-    above_markdown = front_matter_lines(source, get_data(source)[0])
+    above_markdown = front_matter_lines(source, without_front_matter(source))
     values = find_inlines(markdown, lambda index: above_markdown + index + 1)
     plans: dict[str, Plan] = {}
     above = None  # the key of the plan of the nearest fence above
@@ -113,6 +113,11 @@ def plan_page(
         entry = cache.get(key) if cache is not None else None
         plan.blocks.append(Block(fence, location, key, entry, spec, problem or invalid))
     return [*fences, *values], list(plans.values())
+
+
+def without_front_matter(source: str) -> str:
+    """The page's Markdown as MkDocs gives it to plugins: the source without its YAML front matter."""
+    return get_data(source)[0]
 
 
 def is_measurement(fence: Fence) -> bool:
