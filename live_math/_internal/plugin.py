@@ -52,6 +52,7 @@ from live_math._internal.serve import poll_every, show_build_errors
 from live_math._internal.speed import internals
 from live_math._internal.speed.html_reads import KINDS as HTML_READ_KINDS
 from live_math._internal.speed.html_reads import HtmlReads
+from live_math._internal.speed.output_markdown import OutputConverters
 from live_math._internal.speed.pages import KINDS as PAGE_KINDS
 from live_math._internal.speed.pages import RenderCache, executor_probes
 from live_math._internal.speed.rendered import KINDS as RENDERED_KINDS
@@ -180,6 +181,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             fence_outputs, executor_html = executor_probes(self.executor)
             self.pages = RenderCache(self.store, config, fence_outputs, executor_html, read=not self.fresh)
             internals.active = self.pages
+            internals.output_markdown_converters = OutputConverters()
             self.html_reads = internals.html_reads = HtmlReads(self.store, read=not self.fresh)
 
     def on_env(self, env, config, files):
@@ -291,7 +293,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.zygotes.close()
 
     def _close_store(self, prune) -> None:
-        internals.active = internals.html_reads = internals.theme_envs = None
+        internals.active = internals.html_reads = internals.theme_envs = internals.output_markdown_converters = None
         if self.renderings is not None:
             self.renderings.close()
         try:

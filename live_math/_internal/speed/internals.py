@@ -41,6 +41,14 @@ HIGHLIGHT_BLOCK_COUNT pymdownx.highlight.HighlightExtension.pygments_code_block:
                  Markdown's ``registeredExtensions``; execution/output_ids.py numbers snippets' code blocks
                  on from it.
 
+MARKDOWN_EXEC_MIMIC markdown_exec._internal.rendering._mimic(md, headings, *, update_toc): the new Markdown
+                 instance ``MarkdownConverter.convert`` makes for each output, with markdown_config's
+                 extensions, an IdPrependingTreeprocessor and (update_toc) a HeadingReportingTreeprocessor
+                 filling ``headings``; looked up as a module global at each call. output_markdown.py lends
+                 one reset instance instead.
+MARKDOWN_EXEC_CONVERT markdown_exec.MarkdownConverter.convert(self, text, stash=None, id_prefix=None): one
+                 conversion, calling MARKDOWN_EXEC_MIMIC once; wrapped to count nested conversions.
+
 The wrappers call the original whenever no cache is active (``active``, ``html_reads``), so builds without
 the plugin, or before it started, are untouched.
 """
@@ -51,9 +59,11 @@ import functools
 import logging
 
 import yaml
+from markdown_exec._internal import rendering as markdown_exec_rendering
 from mkdocs import theme as mkdocs_theme
 from mkdocs.structure import pages as mkdocs_pages
 
+from live_math._internal.speed import output_markdown
 from live_math._internal.speed.lazy_markdown import LazyMarkdown
 
 try:
@@ -74,11 +84,14 @@ BLOG_READTIME = (blog_plugin, "readtime") if blog_plugin else None
 EXCERPT_CLASS = blog_structure.Excerpt if blog_structure else None
 BUILD_LOG_DUPLICATES = ("mkdocs.commands.build", "DuplicateFilter", "msgs")
 BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")  # ProperDocs' command line does the same
+MARKDOWN_EXEC_MIMIC = (markdown_exec_rendering, "_mimic")
+MARKDOWN_EXEC_CONVERT = (markdown_exec_rendering.MarkdownConverter, "convert")
 BLOG_PAGER_NAME = ("material.plugins.blog.plugin", "BlogPlugin.on_page_context.<locals>.pager")
 
 active = None  # the RenderCache of the build under way, set by the plugin for the build's duration
 html_reads = None  # the HtmlReads of the build under way, likewise
 theme_envs = None  # the ThemeEnvs of the build under way, likewise (set from on_config, before plugins translate)
+output_markdown_converters = None  # the build's output_markdown.OutputConverters, likewise
 
 
 def page_highlighter(md):
@@ -154,6 +167,8 @@ def install() -> None:
         _wrap(SEARCH_INDEX_ADD, _through("html_reads", "search_entries"))
     if BLOG_READTIME:
         _wrap(BLOG_READTIME, _through("html_reads", "readtime"))
+    _wrap(MARKDOWN_EXEC_CONVERT, output_markdown.counting)
+    _wrap(MARKDOWN_EXEC_MIMIC, _through("output_markdown_converters", "mimic"))
     if BLOG_YAML_LOADER and hasattr(yaml, "CSafeLoader"):
         # Only the parser changes: CSafeLoader builds values with the same SafeConstructor as SafeLoader.
         setattr(*BLOG_YAML_LOADER, yaml.CSafeLoader)

@@ -189,3 +189,21 @@ def test_highlight_counts_a_conversions_code_blocks_on_its_registered_extension(
     assert highlighter.pygments_code_block == 1
     assert 'id="__codelineno-1-1"' in html and highlighter.getConfigs()["anchor_linenums"] is True
     assert internals.page_highlighter(markdown.Markdown()) is None
+
+
+def test_markdown_exec_makes_each_outputs_converter_with_mimic_looked_up_at_the_call():
+    """MARKDOWN_EXEC_MIMIC and MARKDOWN_EXEC_CONVERT: convert calls the module's ``_mimic`` by name once, with the
+    page's Markdown, the converter's headings list and update_toc; the converter it returns carries the two
+    processors output_markdown.py re-points, under the names it uses."""
+    from markdown_exec._internal import processors, rendering
+
+    convert = inspect.getsource(original(internals.MARKDOWN_EXEC_CONVERT))
+    assert convert.count("_mimic(") == 1 and "_mimic(self._original_md, self._headings" in convert
+    mimic = original(internals.MARKDOWN_EXEC_MIMIC)
+    assert list(inspect.signature(mimic).parameters) == ["md", "headings", "update_toc"]
+    source = inspect.getsource(mimic)
+    assert "markdown_config.exts or" in source and "IdPrependingTreeprocessor(md," in source
+    assert "HeadingReportingTreeprocessor(new_md, headings)" in source
+    assert "_original_md = md" in source and "_register_headings_processors(md)" in source
+    assert "treeprocessors[IdPrependingTreeprocessor.name]" in inspect.getsource(rendering._id_prefix)
+    assert processors.HeadingReportingTreeprocessor.name in {"markdown_exec_record_headings"}
