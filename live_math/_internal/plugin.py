@@ -241,6 +241,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             html = self.notebooks.add(html, page, config.site_dir)
         if self.executor:
             html += self.executor.provenance_html(page.file)
+        if self.config.math.enabled:  # MkDocs converts every page before it renders any: KaTeX has time
+            self.typesetter.prefetch_page(html)
         return html
 
     def on_post_page(self, output, page, config):

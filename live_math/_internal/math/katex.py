@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,11 @@ class KatexRenderer:
 
     V8 starts only when a formula is neither memoized nor ``remember``-ed from the disk cache, so a build
     whose formulas are all cached never pays for it. ``renders`` counts the formulas KaTeX really typeset.
+
+    V8 is only ever called from one thread of this renderer's own: :meth:`prefetch` hands it a page's
+    formulas as soon as the page is converted, and it typesets them on a core of its own (mini-racer waits
+    for V8 without holding the GIL) while MkDocs converts the next pages; :meth:`render_many` collects them.
+    Results do not depend on the order formulas arrive in, so the pages are the same bytes either way.
     """
 
     def __init__(self, katex_js: Path, macros: dict[str, str] | None = None):
@@ -85,6 +91,8 @@ class KatexRenderer:
         self.cache_tag = f"{self.version}+{hashlib.sha256(options.encode()).hexdigest()[:12]}"
         self._js = None
         self._memo: dict[tuple[str, bool], Rendered] = {}
+        self._pending: dict[tuple[str, bool], Future] = {}  # formulas handed to the KaTeX thread, not yet back
+        self._thread: ThreadPoolExecutor | None = None
         self.renders = 0
         self.requested: set[tuple[str, bool]] = set()  # every formula asked for since the build began
 
@@ -97,16 +105,35 @@ class KatexRenderer:
         """The HTML of those of ``formulas`` that rendered without error."""
         return {f: self._memo[f].html for f in formulas if f in self._memo and self._memo[f].html is not None}
 
-    def render_many(self, formulas: list[tuple[str, bool]]) -> list[Rendered]:
-        """Render ``(tex, display)`` pairs in one call into V8; errors come back as ``Rendered.error``."""
-        self.requested.update(formulas)
-        missing = sorted({f for f in formulas if f not in self._memo})
+    def prefetch(self, formulas) -> None:
+        """Start typesetting those of ``formulas`` not rendered yet, on the KaTeX thread, and return at once."""
+        missing = sorted({f for f in formulas if f not in self._memo and f not in self._pending})
         if missing:
-            results = json.loads(self._engine().call("renderBatch", [list(f) for f in missing], self.macros))
-            self.renders += len(missing)
-            for formula, result in zip(missing, results, strict=True):
-                self._memo[formula] = Rendered(result.get("html"), result.get("error"))
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-math KaTeX")
+            batch = self._thread.submit(self._typeset, missing)
+            for formula in missing:
+                self._pending[formula] = batch
+
+    def render_many(self, formulas: list[tuple[str, bool]]) -> list[Rendered]:
+        """Render ``(tex, display)`` pairs (one call into V8 for those not prefetched); errors come back as
+        ``Rendered.error``."""
+        self.requested.update(formulas)
+        self.prefetch(formulas)
+        for formula in formulas:
+            batch = self._pending.get(formula)
+            if batch is not None:
+                try:
+                    batch.result()  # raises here what went wrong on the KaTeX thread (V8 failing to start, say)
+                finally:
+                    self._pending.pop(formula, None)  # tried again if asked again
         return [self._memo[f] for f in formulas]
+
+    def _typeset(self, formulas: list[tuple[str, bool]]) -> None:
+        results = json.loads(self._engine().call("renderBatch", [list(f) for f in formulas], self.macros))
+        for formula, result in zip(formulas, results, strict=True):
+            self._memo[formula] = Rendered(result.get("html"), result.get("error"))
+        self.renders += len(formulas)
 
     def render(self, tex: str, display: bool = False) -> str:
         """Render one formula or raise :class:`KatexError`."""
@@ -304,6 +331,10 @@ class Typesetter:
 
     def remember_page(self, page, markdown: str) -> None:
         self.pages[page.file.src_uri] = (page.file, markdown)
+
+    def prefetch_page(self, content: str) -> None:
+        """Start typesetting the formulas of a page's converted content; ``typeset_page`` collects them."""
+        self.renderer.prefetch(_formula(match) for match in MATH_ELEMENT.finditer(content))
 
     def typeset_page(self, output: str, page, config, problems: list | None = None) -> str:
         """The finished page with every formula typeset; a failing formula is reported at its source line

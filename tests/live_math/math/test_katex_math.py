@@ -133,3 +133,28 @@ def test_a_build_with_a_broken_formula_fails_naming_file_and_line(tmp_path):
     # The home page shows the post's excerpt first; the error is the post's, not "Error building page 'index.md'".
     assert "Error building page" not in result.stderr
     assert result.stderr.count("KaTeX error") == 1
+
+
+def test_formulas_prefetched_on_the_katex_thread_come_back_as_rendered_in_place():
+    formulas = [("x^2", False), (r"\frac{a}{b}", True), (r"\undefined", False), ("x^2", False)]
+    prefetching = KatexRenderer(find_katex(ROOT))
+    prefetching.prefetch(formulas)
+    assert set(prefetching._pending) == set(formulas)  # handed over, not typeset on the caller's thread
+    prefetched = prefetching.render_many(formulas)
+    direct = KatexRenderer(find_katex(ROOT)).render_many(formulas)
+    assert prefetched == direct and prefetching.renders == 3 and not prefetching._pending
+    assert prefetched[2].error and "undefined" in prefetched[2].error
+    threads = prefetching._thread._threads
+    assert threads and all(thread.name.startswith("live-math KaTeX") for thread in threads)
+
+
+def test_a_failure_on_the_katex_thread_is_raised_where_the_formula_is_needed(tmp_path):
+    dist = tmp_path / "katex" / "dist"
+    dist.mkdir(parents=True)
+    (dist / "katex.min.js").write_text("this is not JavaScript(")
+    (tmp_path / "katex" / "package.json").write_text('{"version": "0.0.0"}')
+    broken = KatexRenderer(dist / "katex.min.js")
+    broken.prefetch([("x", False)])
+    with pytest.raises(Exception, match="SyntaxError|JSParseException|Unexpected"):
+        broken.render_many([("x", False)])
+    assert not broken._pending  # asked again, it tries again rather than repeating an old failure
