@@ -6,6 +6,7 @@ import logging
 import os
 import tempfile
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.plugins.live_math")
@@ -67,6 +68,42 @@ def store(path: Path, data: str | bytes, folder: Path) -> bool:
                     " or point cache_dir (or BLOG_CACHE_DIR) at a folder of its own."
                 )
         return False
+
+
+class LaterWrites:
+    """Cache files written on a thread of their own, so that a build does not wait for the disk (a file a
+    snippet output in a cold build: a temporary file, a write, a rename). Nothing reads them back during the
+    build that wrote them (each cache keeps what it wrote in memory); :meth:`wait` is called before the build
+    ends, so the next build, or a test, finds every file in place."""
+
+    def __init__(self):
+        self._thread: ThreadPoolExecutor | None = None
+        self._pending: list[Future] = []
+        self._lock = threading.Lock()
+
+    def store(self, path: Path, data: str | bytes, folder: Path) -> None:
+        """:func:`store` ``data`` at ``path`` soon; skipped once ``folder`` was found unusable in this build."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-math cache writes")
+            self._pending.append(self._thread.submit(_store_if_usable, path, data, folder))
+
+    def wait(self) -> None:
+        """Return once every file handed over is written (or reported unusable)."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for write in pending:
+            write.result()
+
+
+def _store_if_usable(path: Path, data: str | bytes, folder: Path) -> None:
+    with _reporting:
+        if folder in _unusable:
+            return
+    store(path, data, folder)
+
+
+later = LaterWrites()  # one per process: the build under way, or under `mkdocs serve` each build in turn
 
 
 def new_build() -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from live_math._internal.caching import store
+from live_math._internal.caching import later
 
 # Raise when what is stored, or how snippets are run, changes meaning: older entries then stop matching.
 FORMAT = 1
@@ -80,7 +80,6 @@ class ExecutionCache:
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.writable = True  # until a write fails: then this build stops trying
         self.known: dict[str, Entry | None] = {}  # what this build read or wrote: pages are planned twice
 
     def get(self, key: str) -> Entry | None:
@@ -107,8 +106,7 @@ class ExecutionCache:
         stored = {"key": key, "location": location, "output": entry.output}
         if entry.html is not None:
             stored |= {"rendering": entry.rendering, "html": entry.html, "conversions": entry.conversions}
-        if self.writable:
-            self.writable = store(self._path(key), json.dumps(stored, ensure_ascii=False), self.directory.parent)
+        later.store(self._path(key), json.dumps(stored, ensure_ascii=False), self.directory.parent)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"

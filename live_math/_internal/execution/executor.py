@@ -59,6 +59,7 @@ from markdown_exec import formatter as markdown_exec_formatter
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
+from live_math._internal.caching import later
 from live_math._internal.execution.cache import (
     Entry,
     ExecutionCache,
@@ -372,6 +373,7 @@ class Executor:
         """Report how many snippets ran and how many came from the cache."""
         build = self.build
         self._stop_runs()
+        later.wait()  # the outputs' cache files, written on their own thread
         replayed = f", {len(build.replayed)} re-run to restore their session" if build.replayed else ""
         frozen = f", {len(build.frozen)} from frozen outputs" if build.frozen else ""
         log.info(f"execution: {len(build.executed)} snippets run, {len(build.cached)} from cache{frozen}{replayed}")
@@ -391,6 +393,7 @@ class Executor:
         if self.build is not None:
             self.build.runs.stop()
             self._stop_runs()
+            later.wait()
 
     def _stop_runs(self) -> None:
         if self.build.pool is not None:
