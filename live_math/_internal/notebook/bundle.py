@@ -12,9 +12,10 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
+
+from live_math._internal.notebook.ipynb import Notebook, ipynb_text
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build's clock leaks into the bytes
 
@@ -99,12 +100,12 @@ def requirements(codes: list[str], helper_paths: list[Path], helper_names: set[s
 
 
 def zip_bundle(
-    slug: str, title: str, url: str, notebook: nbformat.NotebookNode, project: Path, files: list[Path], pins: list[str]
+    slug: str, title: str, url: str, notebook: Notebook, project: Path, files: list[Path], pins: list[str]
 ) -> bytes:
     """The zip's bytes: ``slug/slug.ipynb``, ``slug/requirements.txt``, ``slug/README.txt`` and ``files``
     (paths under ``project``, kept at the same relative place)."""
     entries = {
-        f"{slug}/{slug}.ipynb": nbformat.writes(notebook) + "\n",
+        f"{slug}/{slug}.ipynb": ipynb_text(notebook) + "\n",
         f"{slug}/requirements.txt": "# The packages this notebook imports, at the versions that built the site.\n"
         + "".join(f"{pin}\n" for pin in pins),
         f"{slug}/README.txt": README.format(title=title, url=url, notebook=f"{slug}.ipynb"),

@@ -14,10 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import nbformat
-from nbformat import v4
-
 from live_math._internal.execution.fences import Fence
+from live_math._internal.notebook import ipynb
 
 EXCERPT_MARKER = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.MULTILINE)
 
@@ -67,10 +65,10 @@ class Block:
     html: bool
 
 
-def notebook(title: str, intro: str, markdown: str, blocks: list[Block], references: str = "") -> nbformat.NotebookNode:
+def notebook(title: str, intro: str, markdown: str, blocks: list[Block], references: str = "") -> ipynb.Notebook:
     """The notebook of a page: ``markdown`` as the page's Markdown (front matter removed, made readable by
     ``prose.py``), ``blocks`` its executable fences in order with their outputs, ``references`` the last cell."""
-    cells = [v4.new_markdown_cell(f"# {title}\n\n{intro}"), v4.new_code_cell(SETUP)]
+    cells = [ipynb.markdown_cell(f"# {title}\n\n{intro}"), ipynb.code_cell(SETUP)]
     lines = markdown.split("\n")
     interleaved = _sessions_interleave([b.fence for b in blocks])
     previous_session = None
@@ -78,46 +76,46 @@ def notebook(title: str, intro: str, markdown: str, blocks: list[Block], referen
     for block in blocks:
         prose = _prose(lines[position : block.fence.index])
         if prose:
-            cells.append(v4.new_markdown_cell(prose))
+            cells.append(ipynb.markdown_cell(prose))
         session = _session_of(block.fence)
         if previous_session is not None and session != previous_session and not interleaved:
             name = block.fence.options.get("session")
             what = f'the session "{name}"' if name else "a block of its own"
             note = f"# A fresh namespace begins here: on the page, {what} runs apart."
-            cells.append(v4.new_code_cell(f"%reset -f\n{note}"))
+            cells.append(ipynb.code_cell(f"%reset -f\n{note}"))
         previous_session = session
         cells.append(_code_cell(block))
         position = block.fence.end + 1
     prose = _prose(lines[position:])
     if prose:
-        cells.append(v4.new_markdown_cell(prose))
+        cells.append(ipynb.markdown_cell(prose))
     if references:
-        cells.append(v4.new_markdown_cell(references))
+        cells.append(ipynb.markdown_cell(references))
     for number, cell in enumerate(cells, 1):
         cell["id"] = f"cell-{number}"  # stable ids, so two builds write the same bytes
-    return v4.new_notebook(
-        cells=cells,
-        metadata={
+    return ipynb.new_notebook(
+        cells,
+        {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"},
         },
     )
 
 
-def _code_cell(block: Block) -> nbformat.NotebookNode:
+def _code_cell(block: Block) -> ipynb.Cell:
     markdown = not block.html and block.output is not None and bool(MARKDOWN_OUTPUT.search(block.output))
     magic = "%%printed_html\n" if block.html else "%%printed_markdown\n" if markdown else ""
-    cell = v4.new_code_cell(magic + block.fence.code)
+    outputs = []
     if block.output:
         if block.html:
-            cell.outputs = [v4.new_output("display_data", data={"text/html": block.output})]
+            outputs = [ipynb.display_output({"text/html": block.output})]
         elif markdown:
             data = {"text/markdown": block.output, "text/plain": "<IPython.core.display.Markdown object>"}
-            cell.outputs = [v4.new_output("display_data", data=data)]
+            outputs = [ipynb.display_output(data)]
         else:
-            cell.outputs = [v4.new_output("stream", name="stdout", text=block.output)]
-    cell.metadata["live_math"] = {"line": block.fence.line, "measured": block.output is None}
-    return cell
+            outputs = [ipynb.stream_output(block.output)]
+    metadata = {"live_math": {"line": block.fence.line, "measured": block.output is None}}
+    return ipynb.code_cell(magic + block.fence.code, outputs, metadata)
 
 
 def _prose(lines: list[str]) -> str:

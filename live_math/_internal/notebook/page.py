@@ -95,7 +95,7 @@ class NotebookMaker:
         return content[:at] + link + content[at:]
 
     def _zip(self, slug, title, url, markdown, fences, outputs, references="") -> bytes:
-        # Imported here: a warm build takes every zip from the cache and never needs nbformat.
+        # Imported here: a warm build takes every zip from the cache and never needs zipfile or packaging.
         from live_math._internal.notebook.bundle import helper_files, requirements, zip_bundle
         from live_math._internal.notebook.cells import Block, notebook
 
