@@ -110,6 +110,11 @@ class ExecutionConfig(base.Config):
     """Under ``mkdocs serve``, paused copies of the workers kept after each block, so that an edited block
     resumes its session from the state after the block before it instead of replaying the session; at most
     this many, the least recently used ended first. 0: none (every edit replays). A plain build keeps none."""
+    warm_snapshots = PositiveInteger(minimum=0, default=1)
+    """Under ``mkdocs serve``, after each build, take the snapshots of this many most recently modified pages
+    (and of every page the build found changed) in the background, by replaying their sessions, so that even
+    the first edit of a block runs only that block. The replay changes no page and pauses while a build runs.
+    0: none (the first edit of each session replays it). Needs ``snapshots`` above 0."""
 
 
 class MathConfig(base.Config):

@@ -24,7 +24,7 @@ on_page_context   mark the page's context, so its template gives the stored outp
 on_serve          show a failed rebuild's errors in the browser instead of a page that never loads; look for
                   saved files more often than MkDocs does
 on_build_error    stop every worker; keep what the failed build stored, stop using the page cache
-on_shutdown       end the workers' parent process and every snapshot
+on_shutdown       stop taking snapshots in the background; end the workers' parent process and every snapshot
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from live_math._internal.config import LiveMathConfig, notebooks_on, project_dir
 from live_math._internal.execution.executor import Executor, parse_timeout
 from live_math._internal.execution.sessions import Limits
 from live_math._internal.execution.snapshots import Snapshots
+from live_math._internal.execution.warming import Warming
 from live_math._internal.execution.workers import Zygotes
 from live_math._internal.math.katex import Typesetter, find_katex
 from live_math._internal.notebook.page import NotebookMaker
@@ -78,6 +79,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
         self.typesetter = Typesetter()
         self.zygotes = Zygotes()  # the workers' warm parent, kept across `mkdocs serve` rebuilds
         self.snapshots = Snapshots()  # paused copies of the workers, kept across `mkdocs serve` rebuilds
+        self.warming = Warming(self.snapshots, self.zygotes)  # takes them in the background between rebuilds
         self.serving = False
         self.checker: Checker | None = None
         self.store: Store | None = None
@@ -128,6 +130,8 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
                 sandbox=sandbox,
                 snapshots=self.snapshots,
                 snapshot_limit=execution.snapshots if self.serving else 0,  # a plain build edits nothing
+                warming=self.warming,
+                warm_pages=execution.warm_snapshots if self.serving else 0,
                 freeze=execution.freeze,
                 missing_module=execution.missing_module,
             )
@@ -291,6 +295,7 @@ class LiveMathPlugin(BasePlugin[LiveMathConfig]):
             self._close_store(prune=())
 
     def on_shutdown(self):
+        self.warming.close()  # first: it would take snapshots again
         self.snapshots.close()
         self.zygotes.close()
 

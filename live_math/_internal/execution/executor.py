@@ -96,6 +96,7 @@ from live_math._internal.execution.sessions import (
     without_front_matter,
 )
 from live_math._internal.execution.snapshots import Snapshots
+from live_math._internal.execution.warming import Warming
 from live_math._internal.execution.workers import WorkerError, Zygote, Zygotes
 from live_math._internal.sandbox.policy import Sandbox
 from live_math._internal.writing.source import apply_edits
@@ -143,6 +144,11 @@ class Build:
     ci: bool = False  # CI=true: frozen files are never written, and a stale one fails the build
     freezing: dict[str, FrozenPage] = field(default_factory=dict)  # page path -> its frozen outputs' state
     provenance: dict[str, dict] = field(default_factory=dict)  # page path -> when and with what it was computed
+    # page path -> (absolute path, source), for the pages with executable fences (warming.py picks among them)
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The workers' environment as this build sees it: markdown-exec sets MKDOCS_CONFIG_DIR only during a build, and
+    # warming, between builds, must ask for the same zygote.
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 class Executor:
@@ -155,6 +161,8 @@ class Executor:
     modules the workers' warm parent imports; ``zygotes`` keeps that parent across `mkdocs serve` rebuilds;
     ``sandbox`` says how each worker is confined (``live_math/_internal/sandbox/``);
     ``snapshots`` keeps at most ``snapshot_limit`` paused copies of the workers across them (0: none);
+    ``warming`` takes them in the background after each build, for the pages that changed and the
+    ``warm_pages`` most recently modified ones (0: no warming; ``warming.py``);
     ``freeze`` is ``auto`` (pages take their outputs from their frozen files when these match) or ``off``.
     """
 
@@ -170,6 +178,8 @@ class Executor:
         sandbox: Sandbox,
         snapshots: Snapshots | None = None,
         snapshot_limit: int = 0,
+        warming: Warming | None = None,
+        warm_pages: int = 0,
         freeze: str = "off",
         missing_module: str = "",
     ):
@@ -182,6 +192,8 @@ class Executor:
         self.zygotes = zygotes
         self.snapshots = snapshots
         self.snapshot_limit = snapshot_limit
+        self.warming = warming
+        self.warm_pages = warm_pages
         self.freeze = freeze
         self.missing_module = missing_module  # execution.missing_module: what to do about an import that fails
         self.starting = threading.Lock()
@@ -196,6 +208,8 @@ class Executor:
 
     def start_build(self, root: Path, cache_dir: Path, read_cache: bool, markdown_extensions, mdx_configs) -> None:
         """Start a build with no sessions and no outputs."""
+        if self.warming is not None:
+            self.warming.pause()  # first: the build has the machine to itself, and nothing warmed earlier is kept
         cache = ExecutionCache(cache_dir)
         fingerprint = environment_fingerprint(self.helpers, self.cache_packages)
         if self.snapshots is not None:
@@ -210,6 +224,7 @@ class Executor:
             markdown=markdown_fingerprint(markdown_extensions, mdx_configs),
             runs=Runs(self._zygote, root, self.helpers, cache, self.sandbox, self.snapshots),
             ci=os.environ.get("CI") == "true",
+            environment=self.sandbox.environment(),
         )
 
     def plan_site(self, pages) -> None:
@@ -224,6 +239,8 @@ class Executor:
             path = self._path(file)
             fences, plans = self._plans(markdown, source, path)
             self.build.page_plans[path] = (markdown, fences, plans)
+            if fences:
+                self.build.sources[path] = (file.abs_src_path, source)
             for plan in plans:
                 if plan.last_miss >= 0:
                     self._submit(plan)
@@ -387,6 +404,8 @@ class Executor:
                 "rendered": build.rendered,
             }
             Path(stats).write_text(json.dumps(counts, indent=1) + "\n", encoding="utf-8")
+        if self.warming is not None and self.warm_pages and self.snapshot_limit:
+            self.warming.after_build(self, self.warm_pages)
 
     def abort(self) -> None:
         """The build failed: kill every worker still running, and run nothing more."""

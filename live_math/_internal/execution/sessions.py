@@ -215,12 +215,15 @@ class Runs:
                 self.running.discard(worker)
         return results
 
-    def _worker(self, plan: Plan) -> tuple[Worker, int]:
+    def _worker(self, plan: Plan, before: int | None = None) -> tuple[Worker, int]:
         """A worker for ``plan`` and the index of the first block it runs: forked from the latest snapshot
-        before the first block that missed the cache, or else a new one from the zygote, given the session."""
+        before block ``before`` (default: the first block that missed the cache), or else a new one from the
+        zygote, given the session."""
         if self.snapshots is not None:
-            misses = [index for index, block in enumerate(plan.blocks) if block.entry is None]
-            for index in reversed(range(misses[0] if misses else 0)):
+            if before is None:
+                misses = [index for index, block in enumerate(plan.blocks) if block.entry is None]
+                before = misses[0] if misses else 0
+            for index in reversed(range(before)):
                 key = (plan.path, plan.label, plan.blocks[index].key)
                 snapshot = self.snapshots.get(key)
                 if snapshot is not None:

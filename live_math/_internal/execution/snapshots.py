@@ -111,6 +111,11 @@ class Snapshots:
             self.state = state
             self._trim()
 
+    def room(self) -> int:
+        """How many more can be kept before the least recently used is ended."""
+        with self.lock:
+            return max(0, self.limit - len(self.kept))
+
     def get(self, key: tuple) -> Snapshot | None:
         with self.lock:
             snapshot = self.kept.get(key)

@@ -48,13 +48,14 @@ FOUR_BLOCKS = """
 
 
 def serve(
-    site: Site, edits: list[str], command: str = "serve", sandbox: str = "off"
+    site: Site, edits: list[str], command: str = "serve", sandbox: str = "off", settle: bool = False
 ) -> tuple[list[dict], list[list], list[list[str]], str]:
     """Build once, then once more after each of ``edits`` (Python run in the build's interpreter, with
     ``post`` the post's path and ``helper`` snippets/scale.py), all in one interpreter as `mkdocs serve` does
     (``command`` is what on_startup is told). Return each build's report; the pids of the snapshots kept
-    after it and those of the build before's still running; the blocks each build really ran; and what the
-    builds logged. Fail if a process outlives on_shutdown."""
+    after it and those of the build before's still running; the blocks each build really ran (with
+    ``settle``, and those the background warming ran after it, which it waits for: warming.py); and what
+    the builds logged. Fail if a process outlives on_shutdown."""
     mark = uuid.uuid4().hex
     script = textwrap.dedent(
         f"""
@@ -92,6 +93,8 @@ def serve(
                 Path(f"{site.tmp}/error-{{number}}.txt").write_text(str(error))
                 Path({str(site.stats_file)!r}).write_text("{{}}")
             shutil.copy({str(site.stats_file)!r}, f"{site.tmp}/stats-{{number}}.json")
+            if {settle!r}:
+                assert loaded.plugins["live-math"].warming.wait_idle(60), "the background warming never ended"
             ran = runs.read_text().split() if runs.exists() else []
             left = [pid for pid in kept if running(pid)]
             kept = loaded.plugins["live-math"].snapshots.pids()
