@@ -79,10 +79,11 @@ def store(path: Path, data: str | bytes, folder: Path) -> bool:
 
 
 class LaterWrites:
-    """Cache files written on a thread of their own, so that a build does not wait for the disk (a file a
-    snippet output in a cold build: a temporary file, a write, a rename). Nothing reads them back during the
-    build that wrote them (each cache keeps what it wrote in memory); :meth:`wait` is called before the build
-    ends, so the next build, or a test, finds every file in place."""
+    """Cache files, and the site's notebook zips, written on a thread of their own, so that a build does not
+    wait for the disk (in a cold build, a temporary file, a write and a rename per snippet output; a folder
+    and a zip per post). Nothing reads them back during the build that wrote them (each cache keeps what it
+    wrote in memory; the site's links are checked once every page is written, after :meth:`wait`), which is
+    called before the build ends, so the next build, or a test, finds every file in place."""
 
     def __init__(self):
         self._thread: ThreadPoolExecutor | None = None
@@ -91,17 +92,27 @@ class LaterWrites:
 
     def store(self, path: Path, data: str | bytes, folder: Path) -> None:
         """:func:`store` ``data`` at ``path`` soon; skipped once ``folder`` was found unusable in this build."""
-        with self._lock:
-            if self._thread is None:
-                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-math cache writes")
-            self._pending.append(self._thread.submit(_store_if_usable, path, data, folder))
+        self._submit(_store_if_usable, path, data, folder)
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to the site's file ``path`` soon, making its folder if missing. Unlike a cache file,
+        the site needs it: an error writing it is raised by :meth:`wait`."""
+        self._submit(_write_file, path, data)
 
     def wait(self) -> None:
-        """Return once every file handed over is written (or reported unusable)."""
+        """Return once every file handed over is written (or its cache reported unusable); then raise the
+        first error a site file met."""
         with self._lock:
             pending, self._pending = self._pending, []
-        for write in pending:
-            write.result()
+        errors = [error for error in (write.exception() for write in pending) if error is not None]
+        if errors:
+            raise errors[0]
+
+    def _submit(self, function, *args) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-math later writes")
+            self._pending.append(self._thread.submit(function, *args))
 
 
 def _store_if_usable(path: Path, data: str | bytes, folder: Path) -> None:
@@ -109,6 +120,11 @@ def _store_if_usable(path: Path, data: str | bytes, folder: Path) -> None:
         if folder in _unusable:
             return
     store(path, data, folder)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 later = LaterWrites()  # one per process: the build under way, or under `mkdocs serve` each build in turn

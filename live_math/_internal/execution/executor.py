@@ -44,6 +44,7 @@ Environment variables (overrides for CI and ``make bench``; the settings themsel
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -412,7 +413,8 @@ class Executor:
         if self.build is not None:
             self.build.runs.stop()
             self._stop_runs()
-            later.wait()
+            with contextlib.suppress(OSError):  # the build failed already: its own error is the one to report
+                later.wait()
 
     def _stop_runs(self) -> None:
         if self.build.pool is not None:

@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from live_math._internal.caching import store
+from live_math._internal.caching import later
 from live_math._internal.execution.executor import OWN_OPTIONS, Executor
 from live_math._internal.execution.fences import find_fences
 from live_math._internal.execution.inline import find_inlines
@@ -81,10 +81,9 @@ class NotebookMaker:
             data = cached.read_bytes()
         except OSError:
             data = self._zip(slug, page.title, url, markdown, fences, outputs, references)
-            store(cached, data, cached.parent.parent)  # a cache it cannot write is reported, not fatal
-        target = Path(site_dir) / Path(page.file.dest_uri).parent / f"{slug}.zip"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+            later.store(cached, data, cached.parent.parent)  # a cache it cannot write is reported, not fatal
+        # Written while the next pages convert; the build waits for it before it checks the site's links.
+        later.write(Path(site_dir) / Path(page.file.dest_uri).parent / f"{slug}.zip", data)
         link = (
             f'<p class="live-math-notebook" data-search-exclude><a href="{html.escape(slug)}.zip" download>'
             f"Download this post as a Jupyter notebook</a> (zip, {_size(len(data))}): the prose, every snippet with "

@@ -89,3 +89,41 @@ def test_a_value_a_later_plugin_adds_to_the_context_keys_the_page(tmp_path):
         assert result.returncode == 0, result.stderr[-4000:]
         assert f"<!-- late: {value} -->" in page.read_text(encoding="utf-8")
     assert counts(result.stderr)[0] >= 1  # the second build rendered the pages again
+
+
+def test_the_names_a_template_reads_come_from_its_tokens_with_attributes_and_keys_dotted():
+    import jinja2
+
+    from live_math._internal.speed.rendered import _names_in
+
+    env = jinja2.Environment()
+    source = "{{ config.site_dir }}{{ config['repo_url'] }}{% for p in pages if p.title %}{{ p.url }}{% endfor %}"
+    names = _names_in(env.lex(source))
+    assert {"config", ".site_dir", ".repo_url", "pages", ".title", ".url"} <= names
+    assert "site_dir" not in names and "url" not in names and ".pages" not in names
+
+
+def test_the_names_from_tokens_cover_every_name_materials_syntax_trees_read():
+    # The tokens may name more than a template reads (keywords, filters, names it sets), never less: a name
+    # read but missed would leave a page keyed without it, and stale when only that changed.
+    from pathlib import Path
+
+    import jinja2
+    import material
+
+    from live_math._internal.speed.rendered import _names_in
+
+    env = jinja2.Environment(extensions=["jinja2.ext.loopcontrols"])
+    templates = sorted(Path(material.__file__).parent.joinpath("templates").rglob("*.html"))
+    assert len(templates) > 50
+    for path in templates:
+        source = path.read_text(encoding="utf-8")
+        tree = env.parse(source)
+        read = {node.name for node in tree.find_all(jinja2.nodes.Name) if node.ctx == "load"}
+        read |= {"." + node.attr for node in tree.find_all(jinja2.nodes.Getattr)}
+        read |= {
+            "." + node.arg.value
+            for node in tree.find_all(jinja2.nodes.Getitem)
+            if isinstance(node.arg, jinja2.nodes.Const) and isinstance(node.arg.value, str)
+        }
+        assert read <= _names_in(env.lex(source)), path
