@@ -446,6 +446,34 @@ def page_path_containing(site: Path, text: str) -> str:
     raise BenchError(f"no page of {site} contains {text!r}")
 
 
+@contextlib.contextmanager
+def serving(project: Path):
+    """`mkdocs serve` on ``project``, started after a build that warms its caches as a writer's previous
+    session would have; yields the post the bench edits, its page's URL and when the page was first served."""
+    post = edited_post(project)
+    edit_post(post, "bench-serve-0", snippet=False)
+    build(project)
+    url = f"http://127.0.0.1:{free_port()}/"
+    page = url + page_path_containing(project / "site", "bench-serve-0")
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"), "-a", url[7:-1]]
+    with open(project / "serve.log", "wb") as log:
+        server = subprocess.Popen(command, cwd=project, env=mkdocs_env(project), stdout=log, stderr=log)
+    try:
+        yield post, page, wait_for(page, "bench-serve-0", timeout=120)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def blocks_run(project: Path) -> str | None:
+    """The blocks the last build of ``project`` ran, as run+replayed, from its BLOG_EXEC_STATS report."""
+    with contextlib.suppress(OSError, ValueError):
+        counts = json.loads((project / "exec-stats.json").read_text())
+        ran, replayed = len(counts["executed"]), len(counts["replayed"])
+        return f"{ran}+{replayed}" if replayed else str(ran)
+    return None
+
+
 def edit_to_reload(
     project: Path, repeats: int, kinds=("prose", "snippet"), wait_warming: bool = True
 ) -> tuple[dict[str, list[float]], dict[str, list[str]]]:
@@ -456,16 +484,7 @@ def edit_to_reload(
     warming takes in the background (``execution.warm_snapshots``) spare that edit a replay of its session. It
     is saved once the server has logged that warming ended (``wait_warming``; a writer reads the page first),
     or, without warming, at once; each later edit resumes from the snapshot its previous run left."""
-    post = edited_post(project)
-    edit_post(post, "bench-serve-0", snippet=False)
-    build(project)  # warms the caches as a writer's previous session would have, and finds the URL
-    url = f"http://127.0.0.1:{free_port()}/"
-    page = url + page_path_containing(project / "site", "bench-serve-0")
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"), "-a", url[7:-1]]
-    with open(project / "serve.log", "wb") as log:
-        server = subprocess.Popen(command, cwd=project, env=mkdocs_env(project), stdout=log, stderr=log)
-    try:
-        served = wait_for(page, "bench-serve-0", timeout=120)
+    with serving(project) as (post, page, served):
         if "snippet" in kinds and wait_warming:
             warmed = wait_for_log(project / "serve.log", WARMED, timeout=300)
             print(
@@ -476,7 +495,6 @@ def edit_to_reload(
         names = [*kinds, "first snippet"] if "snippet" in kinds else list(kinds)
         times = {kind: [] for kind in names}
         blocks: dict[str, list[str]] = {kind: [] for kind in names}
-        stats = project / "exec-stats.json"
         for round_ in range(1, repeats + 1):
             for kind in kinds:
                 label = f"bench-serve-{kind}-{round_}"
@@ -485,14 +503,30 @@ def edit_to_reload(
                 kind = "first snippet" if kind == "snippet" and not times["first snippet"] else kind
                 times[kind].append(wait_for(page, label, timeout=120) - saved)
                 time.sleep(1)  # let the server settle before the next save (and write its report)
-                with contextlib.suppress(OSError, ValueError):
-                    counts = json.loads(stats.read_text())
-                    ran, replayed = len(counts["executed"]), len(counts["replayed"])
-                    blocks[kind].append(f"{ran}+{replayed}" if replayed else str(ran))
+                ran = blocks_run(project)
+                if ran is not None:
+                    blocks[kind].append(ran)
         return times, blocks
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def prose_reloads_beside_floor(project: Path, floor: Path, repeats: int) -> tuple[list[float], list[float], list[str]]:
+    """Save-to-reload of a prose edit under `mkdocs serve`, on ``project`` and on its ``floor``, both servers
+    up and the edits alternating, ``repeats`` each: (ours, the floor's, the blocks each of ours ran)."""
+    ours: list[float] = []
+    floors: list[float] = []
+    blocks: list[str] = []
+    with serving(project) as (post, page, _), serving(floor) as (floor_post, floor_page, _):
+        for round_ in range(1, repeats + 1):
+            for times, edited, url in ((ours, post, page), (floors, floor_post, floor_page)):
+                label = f"bench-serve-prose-{round_}"
+                edit_post(edited, label, snippet=False)
+                saved = time.perf_counter()
+                times.append(wait_for(url, label, timeout=120) - saved)
+                time.sleep(1)
+            ran = blocks_run(project)
+            if ran is not None:
+                blocks.append(ran)
+    return ours, floors, blocks
 
 
 # --- the post page in Chromium -------------------------------------------------------------------
@@ -870,10 +904,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"worker start-up: {repeats} rounds …", flush=True)
         startup = worker_startup(repeats)
         for size in (n for n in sizes if n in SERVE_SIZES):
-            print(f"mkdocs serve, {size} posts: {repeats} prose edits …", flush=True)
+            print(f"mkdocs serve, {size} posts and its floor: {repeats} prose edits each …", flush=True)
             site = synthetic_site(workspace / f"serve-{size}", size)
-            times, blocks = edit_to_reload(site, repeats, kinds=("prose",))
-            reloads[f"prose, {size} posts"], reload_blocks[f"prose, {size} posts"] = times["prose"], blocks["prose"]
+            floor_site = synthetic_site(workspace / f"serve-{size}-floor", size)
+            make_floor(floor_site)
+            ours, floors, blocks = prose_reloads_beside_floor(site, floor_site, repeats)
+            reloads[f"prose, {size} posts"], reload_blocks[f"prose, {size} posts"] = ours, blocks
+            reloads[f"prose, {size} posts, floor"], reload_blocks[f"prose, {size} posts, floor"] = floors, []
         chromium, _ = find_chromium()
         print(f"post page in Chromium ({chromium or 'not installed: skipped'}) …", flush=True)
         weight = page_weight(facts["site"], facts["post_path"], chromium) if chromium else None
@@ -950,6 +987,16 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
                     warm_mb <= 1.5 * floor_mb,
                 )
             )
+        if size >= 100:  # issue 26
+            targets.append(ratio_target(f"{size} posts cold", figures["cold"], figures["floor"], 1.0))
+            targets.append(ratio_target(f"{size} posts warm", figures["warm"], figures["floor"], 0.2))
+            floor_mb, cold_mb = figures["floor"].peak_mb, figures["cold"].peak_mb
+            targets.append(
+                (
+                    f"{size} posts cold peak RSS ≤ 1.5 × floor's (is {cold_mb:.0f} MB vs {floor_mb:.0f} MB)",
+                    cold_mb <= 1.5 * floor_mb,
+                )
+            )
         if size >= 300:
             targets += [
                 ratio_target(
@@ -961,9 +1008,10 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
         targets.append(checks_target(scaling[300]["warm"]))
     if len(scaling) >= 3:
         targets += linearity(scaling)
-    for kind, times in ((kind, times) for kind, times in reloads.items() if times):
+    for kind, times in ((kind, times) for kind, times in reloads.items() if times and not kind.endswith("floor")):
         median, limit = statistics.median(times), RELOAD_TARGETS.get(kind, 1.5)
         targets.append((f"edit-to-reload, {kind} edit, ≤ {limit} s (is {median:.2f} s)", median <= limit))
+    targets += reload_ratio_targets(reloads)
     later = reload_blocks.get("snippet", [])
     if later:
         text = "mkdocs serve: each snippet edit after the first runs only the edited block, 1 (is"
@@ -1020,6 +1068,16 @@ def ratio_target(label: str, figure: Figure, floor: Figure, limit: float) -> tup
     wall, cpu = figure.median / floor.median, figure.cpu / floor.cpu
     disagree = f"; by CPU time it would {verdict(cpu <= limit)}" if (cpu <= limit) != (wall <= limit) else ""
     return f"{label} ≤ {limit} × floor (is {wall:.2f}× wall clock, {cpu:.2f}× CPU{disagree})", wall <= limit
+
+
+def reload_ratio_targets(reloads: dict[str, list[float]]) -> list[tuple[str, bool]]:
+    """Issue 26: a prose edit's save-to-reload at 100 posts ≤ 0.15 × the floor's own `mkdocs serve` reload."""
+    ours, floor = reloads.get("prose, 100 posts"), reloads.get("prose, 100 posts, floor")
+    if not ours or not floor:
+        return []
+    mine, theirs = statistics.median(ours), statistics.median(floor)
+    text = f"mkdocs serve, 100 posts: prose edit's reload ≤ 0.15 × the floor's (is {mine:.2f} s vs {theirs:.2f} s"
+    return [(f"{text}, {mine / theirs:.2f}×)", mine <= 0.15 * theirs)]
 
 
 def checks_target(figure: Figure) -> tuple[str, bool | None]:

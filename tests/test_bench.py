@@ -71,3 +71,14 @@ def test_the_stages_of_a_profile_add_up_their_own_functions_only(tmp_path):
     stages = dict(bench.stage_seconds(tmp_path / "build.prof"))
     assert stages["files written (mkdocs.utils.write_file)"] > 0
     assert stages["math: KaTeX typesetting (typeset_page)"] == 0 and stages["notebooks (zips and links)"] == 0
+
+
+def test_the_prose_reload_at_100_posts_is_judged_against_the_floors_own_reload():
+    from scripts.bench import reload_ratio_targets
+
+    quick = {"prose, 100 posts": [0.5, 0.4, 0.3], "prose, 100 posts, floor": [2.9, 3.0, 3.1]}
+    slow = {**quick, "prose, 100 posts, floor": [2.0, 2.0, 2.0]}
+    assert [ok for _, ok in reload_ratio_targets(quick)] == [True]
+    ((text, ok),) = reload_ratio_targets(slow)
+    assert not ok and "0.40 s vs 2.00 s, 0.20×" in text
+    assert reload_ratio_targets({"prose, 100 posts": [0.4]}) == []  # no floor measured: nothing judged
