@@ -41,6 +41,7 @@ from live_math._internal.execution import runner as snippet_runner  # noqa: E402
 from live_math._internal.execution import workers as snippet_workers  # noqa: E402
 from live_math._internal.execution.executor import OWN_OPTIONS  # noqa: E402
 from live_math._internal.execution.fences import Fence, find_fences  # noqa: E402
+from live_math._internal.execution.inline import find_inlines  # noqa: E402
 from scripts.offline_chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
 from scripts.project_copy import copy_project  # noqa: E402
 
@@ -71,7 +72,12 @@ def fence_indent(lines: list[str], fence: Fence) -> str:
 
 
 def count_snippets(project: Path) -> int:
-    return sum(len(exec_fences(p.read_text(encoding="utf-8"))) for p in (project / POSTS).glob("*.md"))
+    """What a cold build runs: every exec fence and every inline value (`` `{py} expression` ``) of the posts."""
+    count = 0
+    for post in (project / POSTS).glob("*.md"):
+        markdown = post.read_text(encoding="utf-8")
+        count += len(exec_fences(markdown)) + len(find_inlines(markdown, lambda index: index))
+    return count
 
 
 def edited_post(project: Path) -> Path:
@@ -465,12 +471,19 @@ def serving(project: Path):
         server.wait(timeout=30)
 
 
-def blocks_run(project: Path) -> str | None:
-    """The blocks the last build of ``project`` ran, as run+replayed, from its BLOG_EXEC_STATS report."""
-    with contextlib.suppress(OSError, ValueError):
-        counts = json.loads((project / "exec-stats.json").read_text())
-        ran, replayed = len(counts["executed"]), len(counts["replayed"])
-        return f"{ran}+{replayed}" if replayed else str(ran)
+def blocks_run(project: Path, since: float, timeout: float = 10.0) -> str | None:
+    """The blocks the first build of ``project`` to end after ``since`` (``time.time()``) ran, as
+    run+replayed, from its BLOG_EXEC_STATS report; None if no build reported within ``timeout``. The first
+    report, not the last: one save can trigger two rebuilds, and the second finds the block cached."""
+    stats = project / "exec-stats.json"
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            if stats.stat().st_mtime >= since:
+                counts = json.loads(stats.read_text())
+                ran, replayed = len(counts["executed"]), len(counts["replayed"])
+                return f"{ran}+{replayed}" if replayed else str(ran)
+        time.sleep(0.02)
     return None
 
 
@@ -498,14 +511,15 @@ def edit_to_reload(
         for round_ in range(1, repeats + 1):
             for kind in kinds:
                 label = f"bench-serve-{kind}-{round_}"
+                since = time.time()
                 edit_post(post, label, snippet=kind == "snippet")
                 saved = time.perf_counter()
                 kind = "first snippet" if kind == "snippet" and not times["first snippet"] else kind
                 times[kind].append(wait_for(page, label, timeout=120) - saved)
-                time.sleep(1)  # let the server settle before the next save (and write its report)
-                ran = blocks_run(project)
+                ran = blocks_run(project, since)
                 if ran is not None:
                     blocks[kind].append(ran)
+                time.sleep(1)  # let the server settle before the next save
         return times, blocks
 
 
@@ -519,13 +533,14 @@ def prose_reloads_beside_floor(project: Path, floor: Path, repeats: int) -> tupl
         for round_ in range(1, repeats + 1):
             for times, edited, url in ((ours, post, page), (floors, floor_post, floor_page)):
                 label = f"bench-serve-prose-{round_}"
+                since = time.time()
                 edit_post(edited, label, snippet=False)
                 saved = time.perf_counter()
                 times.append(wait_for(url, label, timeout=120) - saved)
+                ran = blocks_run(project, since) if edited is post else None
+                if ran is not None:
+                    blocks.append(ran)
                 time.sleep(1)
-            ran = blocks_run(project)
-            if ran is not None:
-                blocks.append(ran)
     return ours, floors, blocks
 
 

@@ -82,3 +82,23 @@ def test_the_prose_reload_at_100_posts_is_judged_against_the_floors_own_reload()
     ((text, ok),) = reload_ratio_targets(slow)
     assert not ok and "0.40 s vs 2.00 s, 0.20×" in text
     assert reload_ratio_targets({"prose, 100 posts": [0.4]}) == []  # no floor measured: nothing judged
+
+
+def test_the_blocks_a_reload_ran_come_from_the_first_report_written_after_the_save(tmp_path):
+    import json
+    import os
+    import time
+
+    from scripts.bench import blocks_run, count_snippets
+
+    stats = tmp_path / "exec-stats.json"
+    stats.write_text(json.dumps({"executed": [], "replayed": []}))
+    os.utime(stats, (time.time() - 60, time.time() - 60))  # the build before the save
+    assert blocks_run(tmp_path, since=time.time(), timeout=0.2) is None
+    stats.write_text(json.dumps({"executed": ["a.md:3"], "replayed": ["a.md:1", "a.md:2"]}))
+    assert blocks_run(tmp_path, since=time.time() - 5, timeout=0.2) == "1+2"
+    # A cold build runs every fence and every inline value.
+    posts = tmp_path / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "p.md").write_text('```python exec="1"\nprint(1)\n```\n\nIt is `{py} 1 + 1` and `{py} 2 * 3`.\n')
+    assert count_snippets(tmp_path) == 3
