@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -49,16 +50,6 @@ class NotebookMaker:
         if not fences:
             return content
         path = Path(os.path.relpath(page.file.abs_src_path, self.project)).as_posix()
-        # Inline values as the page shows them: the notebook's prose reads like the page's.
-        values = [value.inline for value in find_inlines(markdown, lambda index: index)]
-        texts = self.executor.shown_values(path)
-        if len(texts) == len(values):
-            # A measurement is left for the reader's run to make, as a measured fence's output is.
-            edits = [
-                (value.start, value.end, f"`{value.expression}`" if text is None else text)
-                for value, text in zip(values, texts, strict=True)
-            ]
-            markdown = apply_edits(markdown, edits)
         outputs = []
         for fence in fences:
             shown = self.executor.shown_output(f"{path}:{fence.line}")
@@ -66,21 +57,23 @@ class NotebookMaker:
                 return content  # not run in this build (execution off): no notebook to give
             output, measured = shown
             outputs.append(None if measured else output)
-        # Numbers, names and references as the page shows them (prose.py); fences keep their lines.
-        markdown, references = readable(markdown, content, page.title or "")
+        texts = self.executor.shown_values(path)
         slug = Path(page.file.dest_uri).parent.name or Path(page.file.src_uri).stem
         url = self.site_url.rstrip("/") + "/" + page.url if self.site_url else page.url
-        # Everything the zip is made of: the executor's fingerprint covers the helper files and versions.
+        # Everything the zip is made from, and the code that makes it: a warm build finds the zip without
+        # making the notebook's prose (the executor's fingerprint covers the helper files and versions).
         key = hashlib.sha256(
             json.dumps(
-                [FORMAT, self.executor.build.fingerprint, markdown, references, outputs, page.title, url, slug]
+                [FORMAT, _code_version(), self.executor.build.fingerprint, markdown, texts, outputs, content]
+                + [page.title, url, slug]
             ).encode()
         ).hexdigest()
         cached = self.cache_dir / f"{key}.zip"
         try:
             data = cached.read_bytes()
         except OSError:
-            data = self._zip(slug, page.title, url, markdown, fences, outputs, references)
+            prose, references = readable(_with_values(markdown, texts), content, page.title or "")
+            data = self._zip(slug, page.title, url, prose, fences, outputs, references)
             later.store(cached, data, cached.parent.parent)  # a cache it cannot write is reported, not fatal
         # Written while the next pages convert; the build waits for it before it checks the site's links.
         later.write(Path(site_dir) / Path(page.file.dest_uri).parent / f"{slug}.zip", data)
@@ -114,6 +107,38 @@ class NotebookMaker:
         return zip_bundle(
             slug, title, url, notebook(title, intro, markdown, blocks, references), self.project, files, pins
         )
+
+
+def _with_values(markdown: str, texts: list) -> str:
+    """``markdown`` with its inline values as the page shows them, so the notebook's prose reads like the
+    page's; a measurement is left for the reader's run to make, as a measured fence's output is."""
+    values = [value.inline for value in find_inlines(markdown, lambda index: index)]
+    if len(texts) != len(values):
+        return markdown
+    edits = [
+        (value.start, value.end, f"`{value.expression}`" if text is None else text)
+        for value, text in zip(values, texts, strict=True)
+    ]
+    return apply_edits(markdown, edits)
+
+
+@functools.cache
+def _code_version() -> str:
+    """A hash of the code that turns a page into its notebook (``code_files``): a change to it makes every
+    notebook again, as a change of FORMAT would."""
+    digest = hashlib.sha256()
+    for source in code_files():
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def code_files() -> list[Path]:
+    """The files of that code: the notebook package, the writing modules its prose uses, and the execution
+    modules that find a page's fences and values (tests/live_math/notebook checks that nothing is missed)."""
+    package = Path(__file__).resolve().parent
+    execution = package.parent / "execution"
+    found = [execution / "executor.py", execution / "fences.py", execution / "inline.py"]
+    return sorted([*package.glob("*.py"), *(package.parent / "writing").glob("*.py"), *found])
 
 
 def _size(count: int) -> str:

@@ -265,3 +265,23 @@ def test_prose_takes_the_pages_numbers_names_and_references():
     assert "Table 1. The rates." in text and "As Table 1 shows, `[@code]` stays." in text
     assert "## Next\n" in text + "\n" and "///" not in text and not text.lstrip().startswith("# T")
     assert references == "## References\n\n\\[1\\] D. E. Knuth, <i>Literate programming</i>."
+
+
+def test_the_notebook_cache_is_keyed_by_every_module_that_makes_a_notebooks_prose():
+    # A zip is found by the page and a hash of the code that makes it (page.code_files), not by the prose it
+    # holds: a module prose.py or the notebook code reaches that the hash missed would leave old zips standing.
+    import ast
+    import importlib.util
+
+    from live_math._internal.notebook import page
+
+    files = {path.resolve() for path in page.code_files()}
+    for name in ("prose", "cells", "bundle", "ipynb", "page"):
+        source = importlib.util.find_spec(f"live_math._internal.notebook.{name}").origin
+        tree = ast.parse(open(source, encoding="utf-8").read())
+        modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        # Only where the zip is written, never what it holds.
+        modules.discard("live_math._internal.caching")
+        for module in sorted(m for m in modules if m.startswith("live_math.")):
+            origin = importlib.util.find_spec(module).origin
+            assert origin and Path(origin).resolve() in files, f"{name}.py imports {module}, not in code_files()"
