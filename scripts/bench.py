@@ -130,7 +130,8 @@ def mkdocs_env(project: Path, **extra: str) -> dict[str, str]:
 
 
 def build(project: Path, *command_prefix: str, script: bool = False, env: dict[str, str] | None = None) -> Run:
-    """Run ``mkdocs build --strict`` on ``project`` and time it; the peak RSS is this build's alone.
+    """Run ``mkdocs build --strict`` on ``project`` and time it; the peak RSS is the MkDocs process's own
+    (its workers, separate processes, are not in it).
     With ``script``, ``command_prefix`` is the whole command but its ``-f`` and ``-d`` options; ``env`` adds
     environment variables."""
     stats = project / "exec-stats.json"
@@ -138,7 +139,14 @@ def build(project: Path, *command_prefix: str, script: bool = False, env: dict[s
     check_stats = project / "check-stats.json"
     check_stats.unlink(missing_ok=True)
     log_path = project / "build.log"
-    command = [*command_prefix] if script else [*(command_prefix or [sys.executable]), "-m", "mkdocs", "build"]
+    peak = project / "peak-rss.kib"  # the MkDocs process's own peak, written by own_peak.py as it exits
+    peak.unlink(missing_ok=True)
+    if script:
+        command = [*command_prefix]
+    elif command_prefix:
+        command = [*command_prefix, "-m", "mkdocs", "build"]
+    else:
+        command = [sys.executable, str(ROOT / "scripts" / "own_peak.py"), str(peak), "build"]
     command += [] if script else ["--strict", "-q"]
     command += ["-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
     with open(log_path, "wb") as log:
@@ -158,11 +166,14 @@ def build(project: Path, *command_prefix: str, script: bool = False, env: dict[s
     if process.returncode != 0:
         raise BenchError(f"build of {project} failed:\n{log_path.read_text(errors='replace')[-4000:]}")
     checks = json.loads(check_stats.read_text())["seconds"] if check_stats.exists() else None
+    # `make build` and profiled builds are not started through own_peak.py: theirs is ru_maxrss, which counts
+    # the bench's own memory at the fork as well (see own_peak.py).
+    peak_mb = int(peak.read_text()) / 1024 if peak.exists() else usage.ru_maxrss / 1024
     if not stats.exists():
-        return Run(seconds, cpu, usage.ru_maxrss / 1024, None, checks=checks)
+        return Run(seconds, cpu, peak_mb, None, checks=checks)
     counts = json.loads(stats.read_text())
     executed, replayed = len(counts["executed"]), len(counts.get("replayed", []))
-    return Run(seconds, cpu, usage.ru_maxrss / 1024, executed, replayed, checks)
+    return Run(seconds, cpu, peak_mb, executed, replayed, checks)
 
 
 def make_build(project: Path) -> Run:

@@ -102,3 +102,22 @@ def test_the_blocks_a_reload_ran_come_from_the_first_report_written_after_the_sa
     posts.mkdir(parents=True)
     (posts / "p.md").write_text('```python exec="1"\nprint(1)\n```\n\nIt is `{py} 1 + 1` and `{py} 2 * 3`.\n')
     assert count_snippets(tmp_path) == 3
+
+
+def test_a_builds_peak_rss_is_its_own_and_not_the_bench_processs(tmp_path):
+    # Linux keeps the high-water mark of the image a child replaced at exec: a child of a 300 MB bench
+    # reports at least 300 MB in ru_maxrss. own_peak.py reports the MkDocs process's own peak.
+    import os
+    import subprocess
+    import sys
+
+    ballast = bytearray(300 * 2**20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page, so it is resident
+    peak = tmp_path / "peak.kib"
+    child = subprocess.Popen([sys.executable, "scripts/own_peak.py", str(peak), "--version"], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    own_mb = int(peak.read_text()) / 1024
+    assert 10 < own_mb < 150, own_mb
+    assert usage.ru_maxrss / 1024 >= 300, "ru_maxrss no longer counts the parent: own_peak.py may be unneeded"
+    del ballast
