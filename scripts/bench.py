@@ -1006,23 +1006,11 @@ def report(real, facts, scaling, serve, weight: PageWeight | None, slider: Slide
         if size >= 100:
             targets.append(ratio_target(f"{size} posts warm", figures["warm"], figures["floor"], 0.3))
             targets.append(ratio_target(f"{size} posts fresh clone", figures["fresh clone"], figures["floor"], 1.0))
-            floor_mb, warm_mb = figures["floor"].peak_mb, figures["warm"].peak_mb
-            targets.append(
-                (
-                    f"{size} posts warm peak RSS ≤ 1.5 × floor's (is {warm_mb:.0f} MB vs {floor_mb:.0f} MB)",
-                    warm_mb <= 1.5 * floor_mb,
-                )
-            )
-        if size >= 100:  # issue 26
+            targets.append(memory_target(f"{size} posts warm", figures["warm"], figures["floor"]))
+            # Issue 26.
             targets.append(ratio_target(f"{size} posts cold", figures["cold"], figures["floor"], 1.0))
             targets.append(ratio_target(f"{size} posts warm", figures["warm"], figures["floor"], 0.2))
-            floor_mb, cold_mb = figures["floor"].peak_mb, figures["cold"].peak_mb
-            targets.append(
-                (
-                    f"{size} posts cold peak RSS ≤ 1.5 × floor's (is {cold_mb:.0f} MB vs {floor_mb:.0f} MB)",
-                    cold_mb <= 1.5 * floor_mb,
-                )
-            )
+            targets.append(memory_target(f"{size} posts cold", figures["cold"], figures["floor"]))
         if size >= 300:
             targets += [
                 ratio_target(
@@ -1094,6 +1082,12 @@ def ratio_target(label: str, figure: Figure, floor: Figure, limit: float) -> tup
     wall, cpu = figure.median / floor.median, figure.cpu / floor.cpu
     disagree = f"; by CPU time it would {verdict(cpu <= limit)}" if (cpu <= limit) != (wall <= limit) else ""
     return f"{label} ≤ {limit} × floor (is {wall:.2f}× wall clock, {cpu:.2f}× CPU{disagree})", wall <= limit
+
+
+def memory_target(label: str, figure: Figure, floor: Figure) -> tuple[str, bool]:
+    """The MkDocs process's peak resident memory ≤ 1.5 × the floor's."""
+    mine, theirs = figure.peak_mb, floor.peak_mb
+    return f"{label} peak RSS ≤ 1.5 × floor's (is {mine:.0f} MB vs {theirs:.0f} MB)", mine <= 1.5 * theirs
 
 
 def reload_ratio_targets(reloads: dict[str, list[float]]) -> list[tuple[str, bool]]:
