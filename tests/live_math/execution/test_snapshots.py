@@ -116,6 +116,7 @@ def serve(
         "RUN_LOG": str(site.runs),
         MARK: mark,
         "LIVE_MATH_SANDBOX": sandbox,  # off: record() writes the run log, outside any sandboxed snippet's reach
+        "CI": "false",  # `mkdocs serve` runs on a writer's machine, even when these tests run in CI
     }
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=site.project, env=env, capture_output=True, text=True, timeout=HANG_LIMIT
