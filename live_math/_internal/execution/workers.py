@@ -31,8 +31,9 @@ from live_math._internal.execution.runner import timeout_frames
 from live_math._internal.execution.zygote import FIXED_ENVIRONMENT
 
 # Seconds past a block's limit before the kill: faulthandler, inside the worker, writes the snippet's stack
-# at the limit itself, and this leaves it time to arrive. On a busy machine a worker may start the block (and
-# its faulthandler timer) late: then the kill waits for the stack up to DUMP_GRACE more seconds, never longer.
+# at the limit (counted from when the block was sent, however late the worker began it), and this leaves it
+# time to arrive. On a machine too busy to run the worker even then, the kill waits for the stack up to
+# DUMP_GRACE more seconds, never longer.
 SLACK = 0.25
 DUMP_GRACE = 2.0
 STARTUP_TIMEOUT = 300.0  # seconds the zygote may take to import the preloaded packages (a cold disk is slow)
@@ -227,7 +228,11 @@ class Worker:
         return outcome
 
     def _run(self, block: dict, pause: socket.socket | None = None) -> str | Failure:
-        if not self._send(block | {"snapshot": pause is not None}) or (pause and not self._send_fd(pause)):
+        # The stack is dumped at the kill's deadline, not a time limit after the worker began: a worker that
+        # starts the block late on a busy machine would otherwise write it after the kill.
+        deadline = time.monotonic() + block["timeout"]
+        message = block | {"snapshot": pause is not None, "deadline": deadline}
+        if not self._send(message) or (pause and not self._send_fd(pause)):
             return self._died()
         if not self.channel.poll(block["timeout"] + SLACK):
             if self.dump >= 0:

@@ -376,7 +376,9 @@ def run_block(block: dict, namespace: dict, start: dict, root: Path, dump, basel
         os.environ.pop("COLUMNS", None)
     else:
         os.environ["COLUMNS"] = columns
-    faulthandler.dump_traceback_later(block["timeout"], file=dump)
+    # At the parent's deadline (CLOCK_MONOTONIC is the machine's, so it holds here), however late this began.
+    left = block["deadline"] - time.monotonic() if "deadline" in block else block["timeout"]
+    faulthandler.dump_traceback_later(max(0.001, left), file=dump)
     try:
         output = run_snippet(
             block["code"],

@@ -292,3 +292,27 @@ def test_when_several_pages_fail_the_first_in_page_order_is_reported(tmp_path):
     assert result.returncode != 0
     assert f"{POSTS}/a-early.md:15: snippet raised ValueError: early page" in result.stderr, result.stderr[-3000:]
     assert "late page" not in result.stderr
+
+
+def test_the_stack_is_dumped_at_the_parents_deadline_however_late_the_worker_began_the_block(tmp_path):
+    # A worker that begins a block late (a busy machine) must still write its stack before the parent's kill,
+    # which comes at the deadline the parent set when it sent the block, not `timeout` after the worker began.
+    script = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from live_math._internal.execution.zygote import run_block
+
+        dump = open({str(tmp_path / "dump.txt")!r}, "w")
+        block = {{
+            "code": "import time\\ntime.sleep(1.5)\\nprint('done')", "first_line": 7, "workdir": {str(tmp_path)!r},
+            "width": 0, "timeout": 60, "memory": 0, "max_output": None, "deadline": time.monotonic() + 0.3,
+        }}
+        start = {{"filename": "docs/blog/posts/late.md", "environment": {{}}}}
+        print(run_block(block, {{}}, start, Path({str(tmp_path)!r}), dump, 0))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "'output': 'done\\n'" in result.stdout
+    assert "docs/blog/posts/late.md" in (tmp_path / "dump.txt").read_text()  # dumped at 0.3 s, not at 60 s
