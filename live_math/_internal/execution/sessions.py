@@ -170,6 +170,7 @@ class Runs:
         self.running: set[Worker] = set()
         self.lock = threading.Lock()
         self.stopped = False
+        self.environ: dict[str, str] | None = None  # the sessions' environment from this, not os.environ now
 
     def run(self, plan: Plan) -> dict[int, str | Failure]:
         """Run ``plan``'s blocks up to its last miss in a new worker; each index maps to an output or a
@@ -239,7 +240,7 @@ class Runs:
         zygote = self.zygote_for()
         worker = zygote.fork()
         scratch = Scratch(zygote.scratch_root) if self.sandbox.enabled else None
-        policy, environment = self.sandbox.session(scratch.path if scratch else None)
+        policy, environment = self.sandbox.session(scratch.path if scratch else None, self.environ)
         self._share_scratch(worker, scratch)
         if scratch is not None:
             scratch.release()  # the worker holds it now

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,15 +109,16 @@ class Sandbox:
     def enabled(self) -> bool:
         return self.mode != "off"
 
-    def environment(self) -> dict[str, str]:
+    def environment(self, source: Mapping[str, str] | None = None) -> dict[str, str]:
         """The workers' environment before a session's scratch folder is added: the allowed names only (all of
-        the builder's environment with the sandbox off). Their parent process starts with it, so that no
-        other variable is ever in a worker's memory."""
+        the builder's environment with the sandbox off), from ``source`` (default: this process's environment
+        now). Their parent process starts with it, so that no other variable is ever in a worker's memory."""
+        source = os.environ if source is None else source
         if not self.enabled:
-            return dict(os.environ)
+            return dict(source)
         return {
             name: value
-            for name, value in os.environ.items()
+            for name, value in source.items()
             if name in ALLOWED_VARIABLES or name.startswith(ALLOWED_PREFIXES) or name in self.names
         }
 
@@ -143,9 +145,10 @@ class Sandbox:
                 + f". Set {VARIABLE}=required to refuse building without them."
             )
 
-    def session(self, scratch: Path) -> tuple[dict | None, dict[str, str]]:
-        """The policy a worker applies for a session whose scratch folder is ``scratch``, and its environment."""
-        environment = self.environment()
+    def session(self, scratch: Path, source: Mapping[str, str] | None = None) -> tuple[dict | None, dict[str, str]]:
+        """The policy a worker applies for a session whose scratch folder is ``scratch``, and its environment
+        (from ``source``, as :meth:`environment`)."""
+        environment = self.environment(source)
         if not self.enabled:
             return None, environment
         environment |= {name: str(scratch) for name in SCRATCH_VARIABLES}

@@ -163,3 +163,22 @@ def test_an_edit_saved_while_warming_runs_builds_the_same_page(tmp_path):
     assert reports[1]["executed"] == [four] and reports[1]["replayed"] in ([], [three], [two, three], [one, two, three])
     assert reports[2]["executed"] == [four] and reports[2]["replayed"] == []
     assert "z + 3 = 45" in site.page("snapshots") and "ERROR" not in logged
+
+
+def test_warmed_sessions_see_the_environment_of_the_build_not_the_one_between_builds(tmp_path):
+    # markdown-exec sets MKDOCS_CONFIG_DIR for a build only; warming runs between builds. A session it warms
+    # must start as the build's did, or an edit resuming from its snapshot shows what no build would.
+    body = FOUR_BLOCKS.replace(
+        'record("one")', 'record("one")\n    import os\n    where = os.environ.get("MKDOCS_CONFIG_DIR")'
+    ).replace('print(f"four: z + 1 = {z + 1}")', 'print(f"four: z + 1 = {z + 1}, config in {where}")')
+    site = Site(tmp_path, {"s.md": post("Snapshots", body)})
+    (site.project / "snippets" / "scale.py").write_text("def scale(x):\n    return 10 * x\n")
+    site.build_ok()
+    reports, _, ran, _ = serve(site, [LAST], settle=True)
+
+    assert ran[0] == ["one", "two", "three"] and ran[1] == ["four"]  # the edit resumed from a warmed snapshot
+    served = site.page("snapshots")
+    assert f"z + 2 = 44, config in {site.project}" in served
+    site.cache = tmp_path / "fresh-cache"
+    site.build_ok()
+    assert site.page("snapshots") == served
