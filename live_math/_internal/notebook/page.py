@@ -65,7 +65,7 @@ class NotebookMaker:
         key = hashlib.sha256(
             json.dumps(
                 [FORMAT, _code_version(), self.executor.build.fingerprint, markdown, texts, outputs, content]
-                + [page.title, url, slug]
+                + [[fence.line for fence in fences], page.title, url, slug]  # lines: the front matter may move them
             ).encode()
         ).hexdigest()
         cached = self.cache_dir / f"{key}.zip"
@@ -137,7 +137,7 @@ def code_files() -> list[Path]:
     modules that find a page's fences and values (tests/live_math/notebook checks that nothing is missed)."""
     package = Path(__file__).resolve().parent
     execution = package.parent / "execution"
-    found = [execution / "executor.py", execution / "fences.py", execution / "inline.py"]
+    found = [execution / name for name in ("executor.py", "sessions.py", "fences.py", "inline.py")]
     return sorted([*package.glob("*.py"), *(package.parent / "writing").glob("*.py"), *found])
 
 

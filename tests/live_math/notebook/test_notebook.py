@@ -285,3 +285,42 @@ def test_the_notebook_cache_is_keyed_by_every_module_that_makes_a_notebooks_pros
         for module in sorted(m for m in modules if m.startswith("live_math.")):
             origin = importlib.util.find_spec(module).origin
             assert origin and Path(origin).resolve() in files, f"{name}.py imports {module}, not in code_files()"
+
+
+def test_a_cached_zip_is_not_reused_when_the_front_matter_moves_the_snippets_lines(tmp_path):
+    # The Markdown a page converts has no front matter, so a tag added to it changes no text the key holds;
+    # but each code cell records its line in the post, which moves.
+    import io
+    import json
+    from types import SimpleNamespace
+
+    from live_math._internal.caching import later
+    from live_math._internal.notebook.page import NotebookMaker
+
+    executor = SimpleNamespace(
+        helpers=[tmp_path / "snippets"],
+        build=SimpleNamespace(fingerprint="f1"),
+        shown_output=lambda location: ("out", False),
+        shown_values=lambda path: [],
+    )
+    maker = NotebookMaker(tmp_path, executor, "", tmp_path / "cache")
+    (tmp_path / "docs").mkdir()
+
+    def lines_in_zip(front_matter: str) -> list[int]:
+        source = f"---\n{front_matter}---\n\n{PAGE}"
+        post = tmp_path / "docs" / "post.md"
+        post.write_text(source)
+        file = SimpleNamespace(
+            src_uri="post.md", content_string=source, abs_src_path=str(post), dest_uri="post/index.html"
+        )
+        page = SimpleNamespace(file=file, title="Title", url="post/")
+        maker.remember(page, PAGE)
+        maker.add("<h1>Title</h1><p>Between.</p>", page, str(tmp_path / "site"))
+        later.wait()
+        archive = zipfile.ZipFile(io.BytesIO((tmp_path / "site" / "post" / "post.zip").read_bytes()))
+        cells = json.loads(archive.read("post/post.ipynb"))["cells"]
+        return [cell["metadata"]["live_math"]["line"] for cell in cells if "live_math" in cell["metadata"]]
+
+    before = lines_in_zip("title: Title\n")
+    after = lines_in_zip("title: Title\ntags: [one]\n")
+    assert after == [line + 1 for line in before] and before
