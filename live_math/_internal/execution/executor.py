@@ -217,15 +217,16 @@ class Executor:
             # What every session starts from: a snapshot taken from another start would not be a replay's state.
             start = [fingerprint, self.preload, str(root), [str(path) for path in self.helpers], dict(os.environ)]
             self.snapshots.start_build(self.snapshot_limit, start)
+        environment = self.sandbox.environment()
         self.build = Build(
             root=root,
             cache=cache,
             read_cache=read_cache,
             fingerprint=fingerprint,
             markdown=markdown_fingerprint(markdown_extensions, mdx_configs),
-            runs=Runs(self._zygote, root, self.helpers, cache, self.sandbox, self.snapshots),
+            runs=Runs(self._zygote, root, self.helpers, cache, self.sandbox, environment, self.snapshots),
             ci=os.environ.get("CI") == "true",
-            environment=self.sandbox.environment(),
+            environment=environment,
         )
 
     def plan_site(self, pages) -> None:

@@ -156,10 +156,19 @@ class Runs:
     """The workers of one build: at most ``workers`` sessions at once; :meth:`stop` kills them all. With
     ``snapshots`` enabled (`mkdocs serve`), a session resumes from the latest snapshot kept before its first
     block that missed the cache, and every block run leaves a snapshot of its own (``snapshots.py``). Each
-    session's worker confines itself as ``sandbox`` says, with a scratch folder of its own."""
+    session's worker confines itself as ``sandbox`` says, with a scratch folder of its own, in ``environment``:
+    the builder's environment as the build began (``Sandbox.environment``), so that a session started between
+    builds (warming.py) sees what the build's sessions saw."""
 
     def __init__(
-        self, zygote_for, root: Path, helpers: list[Path], cache: ExecutionCache, sandbox: Sandbox, snapshots=None
+        self,
+        zygote_for,
+        root: Path,
+        helpers: list[Path],
+        cache: ExecutionCache,
+        sandbox: Sandbox,
+        environment: dict[str, str],
+        snapshots=None,
     ):
         self.zygote_for = zygote_for  # a function giving the running Zygote (started on first use)
         self.root = root
@@ -170,7 +179,7 @@ class Runs:
         self.running: set[Worker] = set()
         self.lock = threading.Lock()
         self.stopped = False
-        self.environ: dict[str, str] | None = None  # the sessions' environment from this, not os.environ now
+        self.environment = environment
 
     def run(self, plan: Plan) -> dict[int, str | Failure]:
         """Run ``plan``'s blocks up to its last miss in a new worker; each index maps to an output or a
@@ -240,7 +249,7 @@ class Runs:
         zygote = self.zygote_for()
         worker = zygote.fork()
         scratch = Scratch(zygote.scratch_root) if self.sandbox.enabled else None
-        policy, environment = self.sandbox.session(scratch.path if scratch else None, self.environ)
+        policy, environment = self.sandbox.session(scratch.path if scratch else None, self.environment)
         self._share_scratch(worker, scratch)
         if scratch is not None:
             scratch.release()  # the worker holds it now

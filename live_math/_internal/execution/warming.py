@@ -177,13 +177,20 @@ class WarmRuns(Runs):
 
     def __init__(self, warming: Warming, generation: int, zygote, executor):
         build = executor.build
-        super().__init__(lambda: zygote, build.root, executor.helpers, build.cache, executor.sandbox, warming.snapshots)
+        # Between builds, os.environ lacks what plugins set only during one (markdown-exec's MKDOCS_CONFIG_DIR):
+        # the sessions get the environment of the build that ended, as its own sessions did.
+        super().__init__(
+            lambda: zygote,
+            build.root,
+            executor.helpers,
+            build.cache,
+            executor.sandbox,
+            build.environment,
+            warming.snapshots,
+        )
         self.warming = warming
         self.generation = generation
         self.zygote = zygote
-        # Between builds, os.environ lacks what plugins set only during one (markdown-exec's MKDOCS_CONFIG_DIR):
-        # the sessions see the environment of the build that ended, as its own sessions did.
-        self.environ = build.environment
 
     def warm(self, plan: Plan, upto: int, seeds: dict[int, str]) -> bool:
         """Run ``plan`` up to block ``upto``, from the latest snapshot kept before it; whether it got there."""
